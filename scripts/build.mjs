@@ -1,0 +1,61 @@
+// One esbuild script, four bundles (pattern: Copilot Chat's .esbuild.ts, vscode-extension-samples/esbuild-sample).
+//   extension  node/cjs, `vscode` external            -> dist/extension.js
+//   worker     node/cjs, `onnxruntime-node` external  -> dist/worker.js   (own process, see src/worker)
+//   cli        node/cjs, shebang                      -> dist/cli.js      (package.json bin: ml-preflight)
+//   webview    browser/esm                            -> dist/webview/*.js
+// esbuild strips types without checking them: `npm run typecheck` runs tsc --noEmit.
+import * as esbuild from 'esbuild';
+import { chmodSync, existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Prints errors in the `[watch] build finished` format VS Code's esbuild problem matcher reads. */
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => { if (watch) console.log('[watch] build started'); });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'warning',
+  plugins: [problemMatcher],
+};
+const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'onnxruntime-node'] },
+  { ...node, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js', external: ['onnxruntime-node'] },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['onnxruntime-node'], banner: { js: '#!/usr/bin/env node' } },
+  {
+    ...common,
+    platform: 'browser',
+    format: 'esm',
+    // VS Code 1.100 ships Electron 34 -> Chrome 132 -> ES2024.
+    target: 'es2022',
+    entryPoints: { model: 'webview-ui/model/main.ts' },
+    outdir: 'dist/webview',
+    logOverride: { 'import-is-undefined': 'error' },
+  },
+].filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+  await Promise.all(contexts.map((c) => c.watch()));
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
+}
