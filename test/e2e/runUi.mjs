@@ -1,0 +1,240 @@
+// @ts-check
+/**
+ * UI end-to-end tests of ML Preflight in a real VS Code workbench (code-server 4.139.1 = VS Code 1.139.1,
+ * Node extension host) driven by playwright-core and Debian's Chromium. Tier name: `e2e-ui`.
+ *
+ *   node test/e2e/runUi.mjs            (after `bash test/e2e/install.sh` and `node scripts/build.mjs`)
+ *
+ * Env: MLP_E2E_VSIX=path.vsix  install that VSIX with --install-extension instead of linking the built folder
+ *      MLP_E2E_EXT_COPY=1      copy the built extension folder instead of symlinking it
+ *      MLP_UPDATE_SCREENSHOTS=1 also copy the README screenshots to media/screenshots/
+ *      MLP_E2E_DEADLINE_S      hard limit for the whole runner (default 300)
+ *      MLP_RESULTS_DIR         where to write e2e-ui.json for scripts/testAll.sh
+ * Screenshots of every step go to test-results/e2e/ (FAIL-*.png for failed checks).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { copyWorkspace, installExtensionFolder, installVsix, makeRunDir, projectRoot, sleep, startCodeServer } from './codeServer.mjs';
+import { armDeadline, createRecorder, launchChromium, pssMiB, writeTierResult } from './harness.mjs';
+import { closeAllEditors, grepTree, quickOpen, runCommand, sel, waitForWorkbench, webviewFrame } from './workbench.mjs';
+
+const TIER = 'e2e-ui';
+const EXTENSION_ID = 'ml-preflight.ml-preflight';
+const MODEL = 'classifier.onnx';
+const SHOTS = path.join(projectRoot, 'test-results', 'e2e');
+const README_SHOTS = path.join(projectRoot, 'media', 'screenshots');
+const VIEWPORT = { width: 1280, height: 800 };
+
+const t0 = performance.now();
+const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+fs.mkdirSync(SHOTS, { recursive: true });
+for (const f of fs.readdirSync(SHOTS)) if (f.endsWith('.png') && !f.startsWith('api-')) fs.rmSync(path.join(SHOTS, f));
+
+/** @type {import('playwright-core').Page | undefined} */
+let page;
+const rec = createRecorder({
+  onFail: async (name) => { await page?.screenshot({ path: path.join(SHOTS, `FAIL-${name.replace(/\W+/g, '_')}.png`) }); },
+});
+armDeadline(Number(process.env.MLP_E2E_DEADLINE_S) || 300, () => {
+  rec.fail('runner deadline', 'the UI run did not finish in time');
+  writeTierResult(TIER, rec.counts());
+});
+
+/**
+ * Copies the generated `xss.onnx` fixture (test/support/fixtures.ts `ensureFixtures()`) into the workspace copy.
+ * Returns the error instead of throwing so that only the XSS check fails when fixtures cannot be built.
+ * @param {string} workspace
+ */
+function copyXssFixture(workspace) {
+  const fixtures = path.join(projectRoot, 'test', 'support', 'fixtures.ts');
+  if (!fs.existsSync(fixtures)) return new Error(`${path.relative(projectRoot, fixtures)} does not exist (it builds xss.onnx)`);
+  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e',
+    `require(${JSON.stringify(fixtures)}).ensureFixtures().then((d) => console.log('FIXTURES=' + d))`],
+  { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 });
+  const dir = /FIXTURES=(.*)/.exec(r.stdout ?? '')?.[1]?.trim();
+  if (r.status !== 0 || !dir) return new Error(`ensureFixtures() failed (${r.status ?? r.error}): ${(r.stderr ?? '').slice(-1500)}`);
+  const src = path.join(dir, 'xss.onnx');
+  if (!fs.existsSync(src)) return new Error(`${src} was not generated`);
+  fs.mkdirSync(path.join(workspace, 'fixtures'), { recursive: true });
+  fs.copyFileSync(src, path.join(workspace, 'fixtures', 'xss.onnx'));
+  return src;
+}
+
+/** @param {string} name */
+async function shot(name) {
+  await page?.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+const run = makeRunDir('ui');
+/** @type {Awaited<ReturnType<typeof startCodeServer>> | undefined} */
+let server;
+/** @type {import('playwright-core').Browser | undefined} */
+let browser;
+/** @type {Record<string, number | string>} */
+const metrics = {};
+
+try {
+  console.log(`e2e-ui: run dir ${run.dir}`);
+  copyWorkspace(run.workspace);
+  if (process.env.MLP_E2E_VSIX) installVsix(run, process.env.MLP_E2E_VSIX);
+  else installExtensionFolder(run, { copy: Boolean(process.env.MLP_E2E_EXT_COPY) });
+
+  server = await startCodeServer(run, { folder: run.workspace });
+  metrics['code-server listening'] = elapsed();
+  browser = await launchChromium();
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+  const p = await context.newPage();
+  page = p;
+  p.setDefaultTimeout(30_000);
+  /** @type {string[]} */
+  const cspViolations = [];
+  p.on('console', (m) => {
+    if (/Content Security Policy|Refused to (execute|load|apply)/.test(m.text())) cspViolations.push(m.text());
+  });
+  await p.goto(server.folderUrl(), { timeout: 60_000 });
+
+  const activationLog = path.join(run.userData, 'logs');
+  await rec.check('workbench loads and the extension activates', async () => {
+    await waitForWorkbench(p);
+    metrics['workbench visible'] = elapsed();
+    const item = p.locator(sel.activityItem('ML Preflight')).first();
+    await item.waitFor({ state: 'visible', timeout: 30_000 });
+    // Outside signal, independent of the extension's own code: the extension host logs every activation
+    // ("ExtensionService#_doActivateExtension <id>") and every activation failure into the server's logs.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const failed = grepTree(activationLog, new RegExp(`Activating extension .?${EXTENSION_ID}.? failed`));
+      if (failed.length) throw new Error(`activation failed: ${failed.join('\n')}`);
+      const hits = grepTree(activationLog, new RegExp(`_doActivateExtension ${EXTENSION_ID}\\b`));
+      if (hits.length) {
+        metrics['extension activated'] = elapsed();
+        await shot('01-workbench');
+        return hits[0].replace(/^.*_doActivateExtension /, '');
+      }
+      if (Date.now() > deadline) throw new Error(`no activation of ${EXTENSION_ID} in ${activationLog} after 60 s`);
+      await sleep(250);
+    }
+  });
+
+  await rec.check(`Preflight tree lists ${MODEL} with its facts`, async () => {
+    await p.locator(sel.activityItem('ML Preflight')).first().click();
+    const root = p.locator(sel.treeRow, { hasText: /Models \(\d+\)/ }).first();
+    await root.waitFor({ state: 'visible' });
+    const rootText = (await root.textContent()) ?? '';
+    const model = p.locator(sel.treeRow, { hasText: MODEL }).first();
+    if (!(await model.isVisible())) await root.locator('.monaco-tl-twistie').click();
+    await model.waitFor({ state: 'visible' });
+    // Expand the model with its twistie (a click on the label opens the inspector instead).
+    if ((await model.getAttribute('aria-expanded')) !== 'true') await model.locator('.monaco-tl-twistie').click();
+    const opset = p.locator(sel.treeRow, { hasText: /Opset \d+/ }).first();
+    await opset.waitFor({ state: 'visible' });
+    const inputs = p.locator(sel.treeRow, { hasText: /Inputs?:.*image/ }).first();
+    await inputs.waitFor({ state: 'visible' });
+    await shot('02-tree');
+    return `${rootText.trim()}; ${(await opset.textContent())?.trim()}; ${(await inputs.textContent())?.trim()}`;
+  });
+
+  /**
+   * Checks that the visible inspector webview shows the example model.
+   * @returns {Promise<string>}
+   */
+  async function expectInspectorShowsModel() {
+    await p.locator(sel.activeTab, { hasText: MODEL }).waitFor({ state: 'visible' });
+    const frame = webviewFrame(p);
+    await frame.locator('#app[data-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });
+    const title = (await frame.locator('#model-title').textContent()) ?? '';
+    if (!title.includes(MODEL)) throw new Error(`#model-title is "${title}"`);
+    const row = frame.locator('#io-inputs tr', { has: frame.locator('td.name', { hasText: /^\s*image\s*$/ }) });
+    if ((await row.count()) !== 1) throw new Error('#io-inputs has no single row for input "image"');
+    const dtype = ((await row.locator('td.dtype').textContent()) ?? '').trim();
+    const shape = ((await row.locator('td.shape').textContent()) ?? '').trim();
+    if (dtype !== 'float32') throw new Error(`input image dtype is "${dtype}"`);
+    if (!shape.includes('batch')) throw new Error(`input image shape "${shape}" does not name the batch dim`);
+    const bars = await frame.locator('#op-histogram .bar').count();
+    if (bars === 0) throw new Error('#op-histogram has no .bar');
+    const firstOp = ((await frame.locator('#op-histogram .bar .bar-label').first().textContent()) ?? '').trim();
+    return `image ${dtype} ${shape}; ${bars} op types (first: ${firstOp})`;
+  }
+
+  await rec.check(`Quick Open ${MODEL} opens the ONNX Model Inspector`, async () => {
+    await closeAllEditors(p);
+    const start = performance.now();
+    await quickOpen(p, MODEL);
+    const detail = await expectInspectorShowsModel();
+    metrics['quick open -> inspector ready (ms)'] = Math.round(performance.now() - start);
+    await shot('03-inspector-quick-open');
+    return detail;
+  });
+
+  await rec.check('"ML Preflight: Inspect Model" quick pick opens the model', async () => {
+    await closeAllEditors(p);
+    await runCommand(p, 'ML Preflight: Inspect Model');
+    const pick = p.locator(sel.quickRow, { hasText: MODEL }).first();
+    await pick.waitFor({ state: 'visible' });
+    await shot('04-inspect-model-pick');
+    await p.locator(sel.quickInput).fill(MODEL); // the only match, should the workspace hold more models
+    const first = ((await p.locator(sel.quickRow).first().textContent()) ?? '');
+    if (!first.includes(MODEL)) throw new Error(`first quick pick row is "${first}"`);
+    await p.keyboard.press('Enter');
+    const detail = await expectInspectorShowsModel();
+    await shot('05-inspector-command');
+    return detail;
+  });
+
+  if (process.env.MLP_UPDATE_SCREENSHOTS && rec.counts().failed === 0) {
+    // Polished README shots (only from a run whose checks all passed): the inspector with the Preflight
+    // tree beside it, and the tree on its own.
+    fs.mkdirSync(README_SHOTS, { recursive: true });
+    await p.mouse.move(0, VIEWPORT.height - 1);
+    await p.locator(sel.sidebar).waitFor({ state: 'visible' });
+    await p.screenshot({ path: path.join(README_SHOTS, 'inspector.png') });
+    const sidebar = await p.locator(sel.sidebar).boundingBox();
+    if (sidebar) await p.screenshot({ path: path.join(README_SHOTS, 'tree.png'), clip: sidebar });
+    console.log(`  wrote ${path.relative(projectRoot, README_SHOTS)}/{inspector,tree}.png`);
+  }
+
+  await rec.check('model strings with HTML/script payloads are shown as text, never run', async () => {
+    // Added only now, so the tree and the README screenshots show the example workspace alone.
+    const xss = copyXssFixture(run.workspace);
+    if (xss instanceof Error) throw xss;
+    await closeAllEditors(p);
+    await quickOpen(p, 'xss.onnx');
+    await p.locator(sel.activeTab, { hasText: 'xss.onnx' }).waitFor({ state: 'visible' });
+    const frame = webviewFrame(p);
+    await frame.locator('#app[data-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });
+    const pwned = await frame.locator('body').evaluate(() => /** @type {any} */ (window).__pwned);
+    if (pwned !== undefined) throw new Error(`a payload ran in the webview: window.__pwned = ${pwned}`);
+    const injected = await frame.locator('#app script, #app img[src="x"], #app [onerror], #app [onload]').count();
+    if (injected) throw new Error(`${injected} element(s) from model strings were parsed as HTML`);
+    const text = (await frame.locator('#app').textContent()) ?? '';
+    if (!text.includes('<script>window.__pwned=1</script>')) throw new Error('the <script> payload is not shown as literal text');
+    await shot('06-inspector-xss');
+    return 'payloads shown literally, none executed';
+  });
+
+  await rec.check('inspector webview loads without CSP violations', async () => {
+    if (cspViolations.length) throw new Error(cspViolations.slice(0, 5).join('\n'));
+  });
+
+  await rec.check('the extension host stayed up for the whole run', async () => {
+    const exits = (server?.output() ?? '').split('\n').filter((l) => /Extension Host Process exited/.test(l));
+    if (exits.length) throw new Error(exits.join('\n'));
+  });
+
+  metrics['PSS code-server tree (MiB)'] = pssMiB(server.pid);
+  metrics['PSS runner + chromium (MiB)'] = pssMiB(process.pid, [server.pid]);
+} catch (e) {
+  rec.fail('harness', e);
+  await page?.screenshot({ path: path.join(SHOTS, 'FAIL-harness.png') }).catch(() => {});
+} finally {
+  await browser?.close().catch(() => {});
+  await server?.stop();
+}
+
+metrics.total = elapsed();
+console.log(`e2e-ui: ${JSON.stringify(metrics)}`);
+console.log(`e2e-ui: logs in ${run.dir}, screenshots in ${path.relative(projectRoot, SHOTS)}/`);
+const counts = rec.counts();
+writeTierResult(TIER, counts);
+process.exit(counts.failed ? 1 : 0);
