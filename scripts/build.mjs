@@ -5,7 +5,9 @@
 //   webview    browser/esm                            -> dist/webview/*.js
 // esbuild strips types without checking them: `npm run typecheck` runs tsc --noEmit.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -39,7 +41,7 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 const builds = [
   { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'onnxruntime-node'] },
   { ...node, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js', external: ['onnxruntime-node'] },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['onnxruntime-node'], banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['onnxruntime-node'], banner: { js: '#!/usr/bin/env node' }, define: { ML_PREFLIGHT_VERSION: JSON.stringify(pkg.version) } },
   {
     ...common,
     platform: 'browser',

@@ -10,7 +10,7 @@ export class OnnxInspectError extends Error {
   constructor(
     readonly reason: InspectErrorReason,
     readonly file: string,
-    detail: string,
+    readonly detail: string,
     options?: { cause?: unknown },
   ) {
     super(`${file}: ${reason}: ${detail}`, options);

@@ -1,0 +1,56 @@
+/** `ml-preflight inspect <model.onnx>… [--json]` */
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { OnnxInspectError } from '../../core/onnx/errors';
+import { inspectModel } from '../../core/onnx/inspect';
+import type { ModelInspection } from '../../shared/modelInspection';
+import { formatInspection } from '../format/inspectText';
+import { CliError, ExitCode, type CliIO } from '../io';
+
+export const inspectHelp = `Usage: ml-preflight inspect <model.onnx>... [--json]
+
+Reads an ONNX model's graph and metadata without loading its weights (cost grows with
+the graph, not with the weights) and prints opsets, inputs/outputs with dynamic axes,
+operators, parameters, weights by dtype, quantization, external data, batching and a
+static FLOP estimate.
+
+Options:
+  --json      print JSON (one object, or an array when several models are given)
+  -h, --help  show this help
+
+Exit codes: 0 inspected; 2 a model could not be read or is not a valid ONNX model
+(one line on stderr names the file and the reason).
+`;
+
+export async function inspectCommand(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    io.stdout(inspectHelp);
+    return ExitCode.ok;
+  }
+  if (positionals.length === 0) throw new CliError('inspect: missing <model.onnx> (see `ml-preflight inspect --help`)');
+
+  const results: ModelInspection[] = [];
+  let exit: number = ExitCode.ok;
+  for (const given of positionals) {
+    const abs = path.resolve(io.cwd, given);
+    try {
+      const inspection = await inspectModel(abs, { signal: io.signal });
+      results.push(inspection);
+      if (!values.json) io.stdout((results.length > 1 ? '\n' : '') + formatInspection(inspection, given));
+    } catch (ex) {
+      if (!OnnxInspectError.is(ex)) throw ex;
+      // One line naming the file as the user typed it, and the reason.
+      io.stderr(`ml-preflight: ${given}: ${ex.reason}: ${ex.detail}\n`);
+      exit = ExitCode.badInput;
+    }
+  }
+  if (values.json && results.length) {
+    io.stdout(JSON.stringify(positionals.length === 1 ? results[0] : results, null, 2) + '\n');
+  }
+  return exit;
+}

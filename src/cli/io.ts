@@ -1,0 +1,26 @@
+/** Where a CLI run writes; injected so tests can run the CLI in-process and capture everything. */
+export interface CliIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Working directory for relative paths (default `process.cwd()`). */
+  cwd: string;
+  signal?: AbortSignal;
+}
+
+/** Exit codes, stable for CI pipelines. */
+export const ExitCode = {
+  ok: 0,
+  /** Reserved for "findings over the threshold" (checklist, drift, budget) in later commands. */
+  findings: 1,
+  /** Unreadable or invalid input, or a usage error. */
+  badInput: 2,
+  /** A bug in ML Preflight: please report it. */
+  internal: 3,
+} as const;
+
+/** An error that ends the run with one line on stderr and the given exit code (no stack trace). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number = ExitCode.badInput) {
+    super(message);
+  }
+}

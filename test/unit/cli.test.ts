@@ -1,0 +1,159 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { runCli } from '../../src/cli/run';
+import { sanitizeForTerminal } from '../../src/cli/format/table';
+import { ensureFixtures } from '../support/fixtures';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+async function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd });
+  return { code, stdout, stderr };
+}
+
+describe('ml-preflight CLI', () => {
+  let dir: string;
+  before(async () => {
+    dir = await ensureFixtures();
+  });
+
+  describe('inspect --json', () => {
+    it('prints the documented fields with the documented types', async () => {
+      const r = await cli(['inspect', path.join(dir, 'conv_gemm.onnx'), '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      const j = JSON.parse(r.stdout);
+      assert.equal(j.irVersion, 8);
+      assert.deepEqual(j.opsets, { 'ai.onnx': 17 });
+      assert.deepEqual(j.producer, { name: 'ml-preflight-fixtures', version: '1.0' });
+      assert.deepEqual(j.inputs.map((i: { name: string; dtype: string; shape: unknown }) => [i.name, i.dtype, i.shape]), [['image', 'float32', ['batch', 3, 8, 8]]]);
+      assert.deepEqual(j.outputs.map((i: { name: string; dtype: string; shape: unknown }) => [i.name, i.dtype, i.shape]), [['logits', 'float32', ['batch', 10]]]);
+      assert.equal(j.nodeCount, 5);
+      assert.deepEqual(j.opHistogram, { Conv: 1, Relu: 1, MaxPool: 1, Flatten: 1, Gemm: 1 });
+      // conv 4·3·3·3 + 4, fc 10·64 + 10
+      assert.equal(j.parameterCount, 108 + 4 + 640 + 10);
+      assert.equal(j.weightBytes, 4 * (108 + 4 + 640 + 10));
+      assert.deepEqual(j.externalData, []);
+      assert.equal(j.quantization.kind, 'none');
+      assert.deepEqual(j.metadata, { author: 'ml-preflight', license: 'MIT' });
+      assert.equal(j.subgraphCount, 0);
+      // Conv: 8·8 output × 4 channels × 27 MACs; Gemm 64 × 10 MACs; FLOPs = 2 × MACs at batch 1.
+      assert.equal(j.flops, 2 * (8 * 8 * 4 * 27 + 64 * 10));
+      assert.deepEqual(j.warnings, []);
+    });
+
+    it('prints an array for several models', async () => {
+      const r = await cli(['inspect', '--json', path.join(dir, 'conv_gemm.onnx'), path.join(dir, 'subgraph_if.onnx')]);
+      assert.equal(r.code, 0, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.ok(Array.isArray(j));
+      assert.equal(j.length, 2);
+      assert.ok(j[1].subgraphCount >= 2);
+    });
+
+    it('reports external data with location and bytes', async () => {
+      const r = await cli(['inspect', '--json', path.join(dir, 'external_ok.onnx')]);
+      assert.equal(r.code, 0, r.stderr);
+      const j = JSON.parse(r.stdout);
+      assert.equal(j.externalData.length, 1);
+      assert.equal(j.externalData[0].location, 'weights.bin');
+      assert.ok(j.externalData[0].bytes > 0);
+    });
+  });
+
+  describe('inspect (table)', () => {
+    it('prints a readable report', async () => {
+      const r = await cli(['inspect', path.relative(ROOT, path.join(dir, 'conv_gemm.onnx'))]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^test\/fixtures\/generated\/conv_gemm\.onnx {2}\(3\.\d+ KiB\)/);
+      assert.match(r.stdout, /Opsets\s+ai\.onnx 17/);
+      assert.match(r.stdout, /input\s+image\s+float32\s+batch × 3 × 8 × 8/);
+      assert.match(r.stdout, /Conv\s+1\s+20\.0%/);
+      assert.match(r.stdout, /FLOPs\s+15\.\d kFLOPs per inference assuming batch=1/);
+      assert.match(r.stdout, /Warnings: none/);
+    });
+
+    it('shows refused external data prominently', async () => {
+      const r = await cli(['inspect', path.join(dir, 'escape', 'external_escape.onnx')]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /\.\.\/outside\.bin\s+.*REFUSED/);
+    });
+
+    it('makes control characters from a model visible instead of sending them to the terminal', () => {
+      assert.equal(sanitizeForTerminal('ok\u001b[31mred\u0007'), 'ok\\x1b[31mred\\x07');
+      assert.equal(sanitizeForTerminal('a'.repeat(300), 10), `${'a'.repeat(9)}…`);
+    });
+  });
+
+  describe('bad input: exit 2 and one line on stderr naming the file and the reason', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['truncated.onnx', /truncated/],
+      ['empty.onnx', /empty/],
+      ['png_renamed.onnx', /not-onnx/],
+      ['text.onnx', /not-onnx|malformed/],
+      ['dir.onnx', /not-a-file/],
+      ['does_not_exist.onnx', /not-found/],
+      ['deep_nested.onnx', /too-deep/],
+    ];
+    for (const [file, reason] of cases) {
+      it(file, async () => {
+        const given = path.join(dir, file);
+        const r = await cli(['inspect', given, '--json']);
+        assert.equal(r.code, 2);
+        assert.equal(r.stdout, '');
+        const lines = r.stderr.split('\n').filter(Boolean);
+        assert.equal(lines.length, 1, r.stderr);
+        assert.ok(lines[0]!.includes(given), lines[0]);
+        assert.match(lines[0]!, reason);
+      });
+    }
+
+    it('still inspects the good models when one of several is bad', async () => {
+      const r = await cli(['inspect', path.join(dir, 'conv_gemm.onnx'), path.join(dir, 'empty.onnx')]);
+      assert.equal(r.code, 2);
+      assert.match(r.stdout, /conv_gemm\.onnx/);
+      assert.match(r.stderr, /empty\.onnx: empty/);
+    });
+  });
+
+  describe('usage', () => {
+    it('no command: help and exit 2', async () => {
+      const r = await cli([]);
+      assert.equal(r.code, 2);
+      assert.match(r.stdout, /Usage: ml-preflight <command>/);
+    });
+    it('unknown command and unknown option: exit 2, one line', async () => {
+      for (const args of [['frobnicate'], ['inspect', '--bogus', 'x.onnx'], ['inspect']]) {
+        const r = await cli(args);
+        assert.equal(r.code, 2, args.join(' '));
+        assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      }
+    });
+    it('--help per command', async () => {
+      const r = await cli(['inspect', '--help']);
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, /Usage: ml-preflight inspect/);
+    });
+  });
+
+  describe('as a process', function () {
+    this.timeout(30_000);
+    const run = (args: string[]) => spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+    it('exits 0 with JSON on stdout', () => {
+      const r = run(['inspect', '--json', path.join(dir, 'conv_gemm.onnx')]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).nodeCount, 5);
+    });
+
+    it('exits 2 with one stderr line for an invalid model', () => {
+      const r = run(['inspect', path.join(dir, 'zip_renamed.onnx')]);
+      assert.equal(r.status, 2);
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^ml-preflight: .*zip_renamed\.onnx: not-onnx: .+\n$/);
+    });
+  });
+});
