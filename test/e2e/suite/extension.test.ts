@@ -119,11 +119,23 @@ describe('ML Preflight in the extension host', () => {
     }
   });
 
+  it('declares Workspace Trust support as limited, with a description', () => {
+    const trust = extension.packageJSON.capabilities?.untrustedWorkspaces;
+    assert.equal(trust?.supported, 'limited');
+    assert.ok(typeof trust?.description === 'string' && trust.description.length > 20);
+  });
+
+  it('every contributed command is in the "ML Preflight" category', () => {
+    const commands: { command: string; category?: string }[] = extension.packageJSON.contributes?.commands ?? [];
+    assert.ok(commands.length >= 3);
+    for (const c of commands) assert.equal(c.category, 'ML Preflight', c.command);
+  });
+
   it('mlPreflight.* settings have their documented defaults', () => {
     const config = vscode.workspace.getConfiguration('mlPreflight');
     assert.equal(config.inspect('models.include')?.defaultValue, '**/*.onnx');
-    assert.equal(config.inspect('models.exclude')?.defaultValue, '**/{node_modules,.git,.venv,venv}/**');
-    assert.equal(config.inspect('models.maxFiles')?.defaultValue, 200);
+    assert.equal(config.inspect('models.exclude')?.defaultValue, '**/{node_modules,.git,.venv,venv,dist,build}/**');
+    assert.equal(config.inspect('models.maxFiles')?.defaultValue, 500);
     const configuration = extension.packageJSON.contributes?.configuration ?? [];
     const sections: { properties?: Record<string, unknown> }[] = Array.isArray(configuration) ? configuration : [configuration];
     const declared = sections.flatMap((section) => Object.keys(section.properties ?? {}));
