@@ -1,42 +1,87 @@
-/** Human-readable numbers shared by the CLI tables and the webviews. Pure, no DOM, no Node. */
+/**
+ * Number and shape formatting for the model inspector. Pure functions, no DOM: unit-tested in Node
+ * (`test/unit/format.test.ts`). Used by the webview and by the
+ * extension's tree view, so both show the same numbers; it must stay free of DOM and Node APIs.
+ */
+import type { Dim } from './modelInspection';
 
-/** 1536 → "1.5 KiB"; binary units, as `ls -h` and VS Code's file sizes. */
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+
+/** One decimal below 100, none above, without a trailing `.0`: 2.9, 45.6, 512. */
+function short(value: number): string {
+  const digits = value < 100 ? 1 : 0;
+  return String(Number(value.toFixed(digits)));
+}
+
+/** Scales `value` by `base` until it is below `base`; returns the scaled value and the unit index (-1: unscaled). */
+function scale(value: number, base: number, units: number): [number, number] {
+  let v = value;
+  let unit = -1;
+  while (Math.abs(v) >= base && unit < units - 1) {
+    v /= base;
+    unit++;
+  }
+  // 1023.999 KiB rounds to "1024 KiB": move up one unit instead.
+  if (unit < units - 1 && Number(short(Math.abs(v))) >= base) {
+    v /= base;
+    unit++;
+  }
+  return [v, unit];
+}
+
+/** Bytes in binary units: `512 B`, `2.9 KiB`, `45.6 MiB`, `1.2 GiB`. */
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return String(bytes);
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = bytes;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${units[i]}`;
+  if (!Number.isFinite(bytes)) return '?';
+  const [v, unit] = scale(bytes, 1024, BYTE_UNITS.length);
+  return unit < 0 ? `${bytes} B` : `${short(v)} ${BYTE_UNITS[unit]}`;
 }
 
-/** 1234567 → "1.23M" (decimal units, as parameter counts are quoted in papers). */
-export function formatCount(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  const abs = Math.abs(n);
-  const scales: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
-  for (const [scale, suffix] of scales) {
-    if (abs >= scale) {
-      const v = n / scale;
-      return `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)}${suffix}`;
-    }
-  }
-  return String(n);
+const COUNT_UNITS = ['K', 'M', 'B', 'T'];
+
+/** Counts with SI-style suffixes: `762`, `15.1K`, `1.2M`, `7.5B`. */
+export function formatCount(count: number): string {
+  if (!Number.isFinite(count)) return '?';
+  const [v, unit] = scale(count, 1000, COUNT_UNITS.length);
+  return unit < 0 ? String(count) : `${short(v)}${COUNT_UNITS[unit]}`;
 }
 
-/** FLOPs → "1.23 GFLOPs"; `null` → "unknown". */
+/** An exact integer with thousands separators: `1,234,567`. */
+export function formatInteger(value: number): string {
+  return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+}
+
+const FLOP_UNITS = ['KFLOPs', 'MFLOPs', 'GFLOPs', 'TFLOPs', 'PFLOPs'];
+
+/** FLOPs with decimal prefixes: `900 FLOPs`, `15.1 KFLOPs`, `4.1 GFLOPs`; `unknown` for `null`. */
 export function formatFlops(flops: number | null): string {
-  if (flops === null) return 'unknown';
-  const m = /^(-?[\d.]+)([kMGT]?)$/.exec(formatCount(flops));
-  return m ? `${m[1]} ${m[2]}FLOPs` : `${flops} FLOPs`;
+  if (flops === null || !Number.isFinite(flops)) return 'unknown';
+  const [v, unit] = scale(flops, 1000, FLOP_UNITS.length);
+  return unit < 0 ? `${flops} FLOPs` : `${short(v)} ${FLOP_UNITS[unit]}`;
 }
 
-/** A shape as `batch × 3 × 224 × 224`; `null` (rank unknown) → "?"; a scalar → "scalar". */
-export function formatShape(shape: ReadonlyArray<number | string> | null): string {
-  if (shape === null) return '?';
+/** A shape as dims joined by ` × `; symbolic dims as named (`batch × 3 × 64 × 64`); `scalar` for `[]`, `unknown` for `null`. */
+export function formatShape(shape: readonly Dim[] | null): string {
+  if (shape === null) return 'unknown';
   if (shape.length === 0) return 'scalar';
-  return shape.map(String).join(' × ');
+  return shape.map((d) => String(d)).join(' × ');
+}
+
+/** The last segment of a path or URI (either separator). */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}
+
+/** One bar of the operator histogram. */
+export interface HistogramRow {
+  op: string;
+  count: number;
+}
+
+/** The bars to draw: the `limit` most frequent ops (count desc, then name), and how many op types were left off. */
+export function histogramRows(histogram: Readonly<Record<string, number>>, limit = 30): { rows: HistogramRow[]; more: number } {
+  const all = Object.entries(histogram)
+    .map(([op, count]) => ({ op, count }))
+    .sort((a, b) => b.count - a.count || (a.op < b.op ? -1 : a.op > b.op ? 1 : 0));
+  return { rows: all.slice(0, limit), more: Math.max(0, all.length - limit) };
 }

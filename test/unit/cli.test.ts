@@ -72,7 +72,7 @@ describe('ml-preflight CLI', () => {
       assert.match(r.stdout, /Opsets\s+ai\.onnx 17/);
       assert.match(r.stdout, /input\s+image\s+float32\s+batch × 3 × 8 × 8/);
       assert.match(r.stdout, /Conv\s+1\s+20\.0%/);
-      assert.match(r.stdout, /FLOPs\s+15\.\d kFLOPs per inference assuming batch=1/);
+      assert.match(r.stdout, /FLOPs\s+15.1 KFLOPs per inference assuming batch=1/);
       assert.match(r.stdout, /Warnings: none/);
     });
 

@@ -1,5 +1,5 @@
 /** The `ml-preflight inspect` report as terminal text. Pure: inspection in, string out. */
-import { formatBytes, formatCount, formatFlops, formatShape } from '../../shared/format';
+import { formatBytes, formatCount, formatFlops, formatShape, histogramRows } from '../../shared/format';
 import type { ModelInspection, TensorInfo } from '../../shared/modelInspection';
 import { renderTable, sanitizeForTerminal as t } from './table';
 
@@ -35,12 +35,13 @@ export function formatInspection(m: ModelInspection, displayPath: string): strin
   const io = [...ioRows('input', m.inputs), ...ioRows('output', m.outputs)];
   out.push(io.length ? renderTable([{ header: '' }, { header: 'name' }, { header: 'dtype' }, { header: 'shape' }], io) : '  none');
 
-  const ops = Object.entries(m.opHistogram).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  out.push('', `Operators (${ops.length} type${ops.length === 1 ? '' : 's'})`);
+  const { rows: ops, more } = histogramRows(m.opHistogram, TOP_OPS);
+  const types = ops.length + more;
+  out.push('', `Operators (${types} type${types === 1 ? '' : 's'})`);
   if (ops.length) {
-    const shown = ops.slice(0, TOP_OPS).map(([op, n]) => [t(op, 60), String(n), `${((100 * n) / m.nodeCount).toFixed(1)}%`]);
+    const shown = ops.map(({ op, count }) => [t(op, 60), String(count), `${((100 * count) / m.nodeCount).toFixed(1)}%`]);
     out.push(renderTable([{ header: 'op' }, { header: 'count', align: 'right' }, { header: 'share', align: 'right' }], shown));
-    if (ops.length > TOP_OPS) out.push(`  … ${ops.length - TOP_OPS} more (use --json for all)`);
+    if (more) out.push(`  … ${more} more (use --json for all)`);
   } else {
     out.push('  none');
   }
