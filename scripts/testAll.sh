@@ -7,6 +7,8 @@
 #   e2e-ui     test/e2e/runUi.mjs        real VS Code workbench (code-server) + Chromium
 #   e2e-api    test/e2e/runExtTests.mjs  mocha suite inside code-server's extension host
 #   test-electron test/e2e/runTestElectron.mjs  same suite under @vscode/test-electron (SKIPPED without a VS Code build)
+#   vsix       scripts/checkVsix.mjs     npm run package; contents; packaged CLI + ORT; UI suite with the VSIX installed
+#              (last: it leaves the production build in dist/)
 # Each tier leaves {tier, passed, failed, skipped} in $MLP_RESULTS_DIR/<tier>.json. At the end: a table, then
 # alone on the last line `N passed, N failed, N skipped`. Exit status 1 when any tier failed or left no result
 # (a tier that ran no test is a failure; test-electron's explicit skip is not).
@@ -17,7 +19,7 @@
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ALL_TIERS="typecheck build unit webview e2e-ui e2e-api test-electron"
+ALL_TIERS="typecheck build unit webview e2e-ui e2e-api test-electron vsix"
 TIERS="${MLP_TIERS:-$ALL_TIERS}"
 export MLP_RESULTS_DIR="${MLP_RESULTS_DIR:-$PWD/test-results/tiers}"
 mkdir -p "$MLP_RESULTS_DIR"
@@ -67,7 +69,7 @@ for tier in $TIERS; do
       run_tier unit 600 "$MOCHA" --reporter "$REPORTER" ;;
     webview)
       run_tier webview 600 "$MOCHA" --config test/webview/.mocharc.json --reporter "$REPORTER" ;;
-    e2e-ui|e2e-api|test-electron)
+    e2e-ui|e2e-api|test-electron|vsix)
       if [ -z "${E2E_INSTALL_DONE:-}" ] && [ -z "${MLP_SKIP_E2E_INSTALL:-}" ] && ! e2e_installed; then
         echo; echo "━━━ e2e install ━━━ (code-server or chromium missing: bash test/e2e/install.sh)"
         timeout -k 15 1800 bash test/e2e/install.sh || echo "e2e install FAILED: the e2e tiers will fail"
@@ -77,6 +79,7 @@ for tier in $TIERS; do
         e2e-ui) run_tier e2e-ui 360 node test/e2e/runUi.mjs ;;
         e2e-api) run_tier e2e-api 300 node test/e2e/runExtTests.mjs ;;
         test-electron) run_tier test-electron 360 node test/e2e/runTestElectron.mjs ;;
+        vsix) run_tier vsix 480 node scripts/checkVsix.mjs ;;
       esac ;;
     *) echo "unknown tier: $tier (known: $ALL_TIERS)"; STATUS[$tier]=2 ;;
   esac

@@ -77,6 +77,14 @@ const metrics = {};
 try {
   console.log(`e2e-ui: run dir ${run.dir}`);
   copyWorkspace(run.workspace);
+  // xss.onnx goes in before the server starts (a file added mid-run depends on the file watcher's timing).
+  // The workspace setting keeps fixtures/ out of the Preflight tree, so the tree and the README screenshots
+  // show the example alone — and checks that mlPreflight.models.exclude is honoured.
+  const xssCopied = copyXssFixture(run.workspace);
+  fs.mkdirSync(path.join(run.workspace, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(run.workspace, '.vscode', 'settings.json'), JSON.stringify({
+    'mlPreflight.models.exclude': '**/{node_modules,.git,.venv,venv,dist,build,fixtures}/**',
+  }, null, 2));
   if (process.env.MLP_E2E_VSIX) installVsix(run, process.env.MLP_E2E_VSIX);
   else installExtensionFolder(run, { copy: Boolean(process.env.MLP_E2E_EXT_COPY) });
 
@@ -122,6 +130,7 @@ try {
     const root = p.locator(sel.treeRow, { hasText: /Models \(\d+\)/ }).first();
     await root.waitFor({ state: 'visible' });
     const rootText = (await root.textContent()) ?? '';
+    if (!/Models \(1\)/.test(rootText)) throw new Error(`tree root is "${rootText}": fixtures/xss.onnx should be excluded by the workspace setting`);
     const model = p.locator(sel.treeRow, { hasText: MODEL }).first();
     if (!(await model.isVisible())) await root.locator('.monaco-tl-twistie').click();
     await model.waitFor({ state: 'visible' });
@@ -191,13 +200,14 @@ try {
     await p.screenshot({ path: path.join(README_SHOTS, 'inspector.png') });
     const sidebar = await p.locator(sel.sidebar).boundingBox();
     if (sidebar) await p.screenshot({ path: path.join(README_SHOTS, 'tree.png'), clip: sidebar });
-    console.log(`  wrote ${path.relative(projectRoot, README_SHOTS)}/{inspector,tree}.png`);
+    // The operator chart and the tables below the summary.
+    await webviewFrame(p).locator('#op-histogram').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: path.join(README_SHOTS, 'inspector-ops.png') });
+    console.log(`  wrote ${path.relative(projectRoot, README_SHOTS)}/{inspector,tree,inspector-ops}.png`);
   }
 
   await rec.check('model strings with HTML/script payloads are shown as text, never run', async () => {
-    // Added only now, so the tree and the README screenshots show the example workspace alone.
-    const xss = copyXssFixture(run.workspace);
-    if (xss instanceof Error) throw xss;
+    if (xssCopied instanceof Error) throw xssCopied;
     await closeAllEditors(p);
     await quickOpen(p, 'xss.onnx');
     await p.locator(sel.activeTab, { hasText: 'xss.onnx' }).waitFor({ state: 'visible' });
