@@ -1,6 +1,12 @@
 /** Command dispatch for `ml-preflight`, separate from `main.ts` so tests can run it in-process. */
+import { checklistCommand, checklistHelp } from './commands/checklist';
 import { doctorCommand, doctorHelp } from './commands/doctor';
+import { emitCommand, emitHelp } from './commands/emit';
+import { driftCommand, driftHelp } from './commands/drift';
 import { inspectCommand, inspectHelp } from './commands/inspect';
+import { skewCommand, skewHelp } from './commands/skew';
+import { profileCommand, profileHelp } from './commands/profile';
+import { reviewCommand, reviewHelp } from './commands/review';
 import { CliError, ExitCode, type CliIO } from './io';
 
 declare const ML_PREFLIGHT_VERSION: string | undefined;
@@ -17,6 +23,19 @@ Commands:
   inspect <model.onnx>...   opsets, IO and dynamic axes, operators, weights, quantization,
                             external data, batching, FLOPs (weights are never loaded)
   doctor                    which ONNX Runtime execution providers work on this machine
+  skew --training <f…> --serving <f…> | --workspace <dir>
+                            training vs serving preprocessing skew (image, text, tabular,
+                            audio), checked against the paired ONNX model
+  profile <model.onnx>      latency percentiles, throughput, memory, per-op times, batch sweep,
+                            budget and Triton batching advice (isolated ONNX Runtime worker)
+  drift <reference> <current>
+                            data drift per column (Evidently's tests), schema drift, HTML report
+  review [<dir>]            everything above that applies plus the deployment checklist;
+                            --html report, --sarif for code scanning, --fail-on error|warning|never
+  checklist [<dir>]         the deployment checklist (pass/warn/fail/unknown/n-a per item)
+  emit <target> --model m.onnx --out dir
+                            serving files for this model: docker, triton, kserve, k8s,
+                            prometheus, k6, all (never overwrites without --force)
 
 Options:
   -h, --help      help (also: ml-preflight <command> --help)
@@ -28,6 +47,8 @@ Exit codes: 0 ok, 1 findings (later commands), 2 bad input or usage, 3 internal 
 export interface RunOptions {
   /** The worker bundle, for commands that run ONNX Runtime (default: worker.js beside the CLI bundle). */
   workerPath?: string;
+  /** Node flags for the worker (tests run the TypeScript worker with `['--require', 'tsx/cjs']`). */
+  execArgv?: string[];
 }
 
 export async function runCli(argv: readonly string[], io: CliIO, options: RunOptions = {}): Promise<number> {
@@ -40,6 +61,12 @@ export async function runCli(argv: readonly string[], io: CliIO, options: RunOpt
       case 'help':
         if (command === 'help' && rest[0] === 'inspect') io.stdout(inspectHelp);
         else if (command === 'help' && rest[0] === 'doctor') io.stdout(doctorHelp);
+        else if (command === 'help' && rest[0] === 'skew') io.stdout(skewHelp);
+        else if (command === 'help' && rest[0] === 'drift') io.stdout(driftHelp);
+        else if (command === 'help' && rest[0] === 'profile') io.stdout(profileHelp);
+        else if (command === 'help' && rest[0] === 'review') io.stdout(reviewHelp);
+        else if (command === 'help' && rest[0] === 'checklist') io.stdout(checklistHelp);
+        else if (command === 'help' && rest[0] === 'emit') io.stdout(emitHelp);
         else io.stdout(help);
         return command === undefined ? ExitCode.badInput : ExitCode.ok;
       case '-v':
@@ -50,8 +77,20 @@ export async function runCli(argv: readonly string[], io: CliIO, options: RunOpt
         return await inspectCommand(rest, io);
       case 'doctor':
         return await doctorCommand(rest, io, options.workerPath);
+      case 'skew':
+        return await skewCommand(rest, io);
+      case 'drift':
+        return await driftCommand(rest, io);
+      case 'profile':
+        return await profileCommand(rest, io, { workerPath: options.workerPath, execArgv: options.execArgv });
+      case 'review':
+        return await reviewCommand(rest, io, version());
+      case 'checklist':
+        return await checklistCommand(rest, io);
+      case 'emit':
+        return await emitCommand(rest, io);
       default:
-        throw new CliError(`unknown command '${command}' (commands: inspect, doctor; see ml-preflight --help)`);
+        throw new CliError(`unknown command '${command}' (commands: inspect, doctor, skew, profile, drift, review, checklist, emit; see ml-preflight --help)`);
     }
   } catch (ex) {
     if (ex instanceof CliError) {

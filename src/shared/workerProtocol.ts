@@ -12,7 +12,116 @@ export interface ProbeRequest {
   eps: ExecutionProvider[];
 }
 
-export type WorkerRequest = ProbeRequest;
+/** Element types ONNX Runtime's JS `Tensor` accepts (onnxruntime-common `Tensor.Type`). */
+export type OrtDtype =
+  | 'float32' | 'float64' | 'float16' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32'
+  | 'int64' | 'uint64' | 'bool' | 'string';
+
+/** How to fill one input tensor (the worker builds the data with `src/core/profile/inputs.ts`). */
+export type InputFill =
+  /** Seeded uniform values: floats in [0, 1), integers in [min, max] (inclusive), bools 50/50, strings `sample-<i>`. */
+  | { kind: 'random'; seed: number; min?: number; max?: number }
+  | { kind: 'constant'; value: number }
+  /** Rows from a sample file, repeated cyclically to fill the leading (batch) dim. */
+  | { kind: 'rows'; data: Float64Array | BigInt64Array | string[] | Uint8Array; rowShape: number[]; rows: number };
+
+export interface InputPlan {
+  name: string;
+  dtype: OrtDtype;
+  dims: number[];
+  fill: InputFill;
+}
+
+export interface WarmupPlan {
+  mode: 'stable' | 'fixed';
+  /** `fixed`: iterations. */
+  iterations?: number;
+  /** `stable`: ±tolerance (0.1 = 10 %) around the mean of the last 3 windows. */
+  tolerance?: number;
+  windowMinIterations?: number;
+  windowMinMs?: number;
+  maxWindows?: number;
+}
+
+/** Profile one model: session creation, a timed run per batch size, then a separate profiled session for per-op times. */
+export interface ProfileRequest {
+  type: 'profile';
+  modelPath: string;
+  ep: ExecutionProvider;
+  intraOpThreads: number;
+  interOpThreads: number;
+  graphOptimizationLevel: 'disabled' | 'basic' | 'extended' | 'all';
+  /** One entry per batch size, in order. */
+  batches: Array<{ batch: number; inputs: InputPlan[] }>;
+  /** Measured iterations per batch; ignored when `durationMs` is set. */
+  iterations: number;
+  /** Measure for this long per batch instead of a count (ms). */
+  durationMs?: number;
+  warmup: WarmupPlan;
+  /** Profiled runs for the per-op breakdown (0 = skip); run at `batches[0]`. The first is not counted. */
+  opProfileRuns: number;
+  /** Directory for ORT's profiling JSON (the worker deletes its file). */
+  traceDir: string;
+}
+
+export type WorkerRequest = ProbeRequest | ProfileRequest;
+
+/** Raw timing of one batch size, as measured in the worker. */
+export interface RawBatchRun {
+  batch: number;
+  samplesMs: Float64Array;
+  durationMs: number;
+  firstRunMs: number;
+  warmupIterations: number;
+  warmupWindows: number;
+  warmupWindowMeansMs: number[];
+  stable: boolean;
+  shapes: Record<string, number[]>;
+}
+
+/** One node event of ORT's profiling trace (the fields ML Preflight uses). */
+export interface TraceNodeEvent {
+  name: string;
+  op: string;
+  provider: string;
+  durUs: number;
+  /** Index of the profiled run this event belongs to (0-based). */
+  run: number;
+}
+
+export interface ProfileWorkerResult {
+  ortVersion: string;
+  pid: number;
+  cpu: { model: string; cores: number };
+  platform: string;
+  osRelease: string;
+  arch: string;
+  node: string;
+  totalMemoryBytes: number;
+  coldStartMs: number;
+  rssBeforeSessionBytes: number;
+  rssAfterSessionBytes: number;
+  rssAfterRunsBytes: number;
+  /** VmHWM on Linux; 0 where unknown. */
+  peakRssBytes: number;
+  runs: RawBatchRun[];
+  /** Node events of the profiled runs; empty when `opProfileRuns` was 0. */
+  traceEvents: TraceNodeEvent[];
+  profiledRuns: number;
+  warnings: string[];
+}
+
+/** Worker → parent, any number of times before the reply. */
+export interface ProfileProgress {
+  phase: 'session' | 'warmup' | 'measure' | 'ops' | 'done';
+  /** The worker's process id (so a caller can tell which process is running). */
+  pid: number;
+  batch?: number;
+  /** Batches finished / total. */
+  done: number;
+  total: number;
+  message: string;
+}
 
 export interface EpCheck {
   ep: ExecutionProvider;
@@ -36,6 +145,7 @@ export interface ProbeResult {
 
 export interface WorkerResultMap {
   probe: ProbeResult;
+  profile: ProfileWorkerResult;
 }
 
 /** Parent → worker envelope. */
@@ -44,7 +154,20 @@ export interface WorkerCall<R extends WorkerRequest = WorkerRequest> {
   request: R;
 }
 
-/** Worker → parent envelope. `error.kind` 'ort-unavailable' means the native addon could not be loaded. */
+/**
+ * Error kinds a worker reports: 'ort-unavailable' the native addon could not be loaded; 'ep-unavailable' the
+ * requested execution provider could not create a session; 'session-failed' ORT refused the model;
+ * 'run-failed' ORT failed while running it (e.g. a Reshape to an impossible shape).
+ */
+export type WorkerReplyErrorKind = 'ort-unavailable' | 'failed' | 'bad-request' | 'ep-unavailable' | 'session-failed' | 'run-failed';
+
+/** Worker → parent envelope. */
 export type WorkerReply =
   | { id: number; ok: true; result: WorkerResultMap[WorkerRequest['type']] }
-  | { id: number; ok: false; error: { kind: 'ort-unavailable' | 'failed' | 'bad-request'; message: string } };
+  | { id: number; ok: false; error: { kind: WorkerReplyErrorKind; message: string } };
+
+/** Worker → parent progress envelope (no `ok` field); the reply still comes once at the end. */
+export interface WorkerProgressMessage {
+  id: number;
+  progress: ProfileProgress;
+}

@@ -11,6 +11,7 @@ import { InspectorEditorProvider } from './inspectorEditor';
 import { createLog } from './log';
 import { ModelIndex } from './modelIndex';
 import { ModelTreeProvider, TREE_VIEW_ID } from './modelTree';
+import { registerProfiling } from './profile/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
     InspectorEditorProvider.register(context.extensionUri, index, log),
     ...registerCommands({ index, log }),
+    ...registerProfiling({ context, index, log }),
   );
   const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
   log.info(`ML Preflight ${version} activated (${vscode.env.appName} ${vscode.version}, ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace)`);

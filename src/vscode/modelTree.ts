@@ -3,6 +3,7 @@ import type { ModelInspection, TensorInfo } from '../shared/modelInspection';
 import { formatBytes, formatCount, formatFlops, formatShape } from '../shared/format';
 import { INSPECTOR_VIEW_TYPE } from './inspectorEditor';
 import type { ModelIndex } from './modelIndex';
+import { latencyRegistry } from './profile/latencyRegistry';
 
 /** Tree view id (package.json `contributes.views`). */
 export const TREE_VIEW_ID = 'mlPreflight.tree';
@@ -141,7 +142,11 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly index: ModelIndex) {
-    this.subscription = index.onDidChange(() => this.changeEmitter.fire(undefined));
+    this.subscription = vscode.Disposable.from(
+      index.onDidChange(() => this.changeEmitter.fire(undefined)),
+      // The profiler's last p50 per model (src/vscode/profile): one more fact row.
+      latencyRegistry.onDidChange(() => this.changeEmitter.fire(undefined)),
+    );
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -249,8 +254,19 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
           tooltip: plainTooltip(state.message),
           icon: icon('error', 'problemsErrorIcon.foreground'),
         }];
-      case 'ready':
-        return modelFacts(parent, state.inspection);
+      case 'ready': {
+        const latency = latencyRegistry.summary(node.uri);
+        return latency
+          ? [...modelFacts(parent, state.inspection), {
+            kind: 'fact',
+            id: `${parent}#latency`,
+            label: `Latency p50: ${latency.p50Text}`,
+            description: `batch ${latency.batch}, ${latency.ep}${latency.regressions ? `, ${latency.regressions} regression(s)` : ''}`,
+            tooltip: plainTooltip(`Last profiled ${latency.createdAt}: ${latency.text}`, 'Run "ML Preflight: Profile Model" again to refresh.'),
+            icon: latency.regressions ? icon('pulse', 'problemsWarningIcon.foreground') : icon('pulse'),
+          }]
+          : modelFacts(parent, state.inspection);
+      }
     }
   }
 }

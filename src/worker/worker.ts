@@ -2,7 +2,7 @@
  * The ONNX Runtime worker: the only module that loads `onnxruntime-node`. It runs in its own process
  * (started by `src/core/runtime/workerClient.ts`), so a model that crashes ORT, exhausts memory or hangs
  * takes down this process only. One request per process: the parent sends a `WorkerCall` over IPC, the
- * worker answers with one `WorkerReply` and exits.
+ * worker answers with one `WorkerReply` (after any number of `{id, progress}` messages, for profiling) and exits.
  */
 import * as os from 'node:os';
 import type * as Ort from 'onnxruntime-node';
@@ -16,6 +16,7 @@ import type {
 } from '../shared/workerProtocol';
 import { cleanOrtMessage } from './ortErrors';
 import { probeModelBytes } from './probeModel';
+import { profile, WorkerFailure } from './profile';
 
 class OrtUnavailableError extends Error {}
 
@@ -81,11 +82,13 @@ async function serve(call: WorkerCall): Promise<WorkerReply> {
     switch (request?.type) {
       case 'probe':
         return { id, ok: true, result: await probe(request) };
+      case 'profile':
+        return { id, ok: true, result: await profile(loadOrt(), request, (progress) => process.send?.({ id, progress })) };
       default:
         return { id, ok: false, error: { kind: 'bad-request', message: `unknown request type ${JSON.stringify((request as { type?: unknown })?.type)}` } };
     }
   } catch (ex) {
-    const kind = ex instanceof OrtUnavailableError ? 'ort-unavailable' : 'failed';
+    const kind = ex instanceof OrtUnavailableError ? 'ort-unavailable' : ex instanceof WorkerFailure ? ex.kind : 'failed';
     return { id, ok: false, error: { kind, message: ex instanceof Error ? ex.message : String(ex) } };
   }
 }

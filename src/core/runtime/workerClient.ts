@@ -8,7 +8,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { WorkerCall, WorkerReply, WorkerRequest, WorkerResultMap } from '../../shared/workerProtocol';
+import type { ProfileProgress, WorkerCall, WorkerProgressMessage, WorkerReply, WorkerRequest, WorkerResultMap } from '../../shared/workerProtocol';
 
 export type WorkerErrorKind =
   | 'timeout'
@@ -18,6 +18,9 @@ export type WorkerErrorKind =
   | 'ort-unavailable'
   | 'failed'
   | 'bad-request'
+  | 'ep-unavailable'
+  | 'session-failed'
+  | 'run-failed'
   | 'spawn';
 
 export class WorkerError extends Error {
@@ -39,6 +42,8 @@ export interface WorkerOptions {
   signal?: AbortSignal;
   /** Extra environment for the worker (e.g. `VK_ICD_FILENAMES` for WebGPU through Vulkan). */
   env?: NodeJS.ProcessEnv;
+  /** Progress messages the worker sends before its reply (profile requests). */
+  onProgress?: (progress: ProfileProgress) => void;
 }
 
 /** `dist/worker.js` beside the current bundle, or the TS source when running from `src` under tsx. */
@@ -123,7 +128,17 @@ export function runInWorker<R extends WorkerRequest>(request: R, options: Worker
     poll.unref();
 
     child.on('error', (ex) => finish(new WorkerError('spawn', `worker process error: ${ex.message}`, { cause: ex })));
-    child.on('message', (reply: WorkerReply) => {
+    child.on('message', (reply: WorkerReply | WorkerProgressMessage) => {
+      if ('progress' in reply) {
+        if (!settled) {
+          try {
+            options.onProgress?.(reply.progress);
+          } catch {
+            // A throwing progress listener must not take the run down.
+          }
+        }
+        return;
+      }
       if (reply.ok) finish(undefined, reply.result as WorkerResultMap[R['type']]);
       else finish(new WorkerError(reply.error.kind, reply.error.message));
     });

@@ -1,0 +1,88 @@
+/** `ml-preflight review [<dir>] [--json] [--sarif out.sarif] [--html out.html] [--fail-on error|warning|never]` */
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ChecklistError } from '../../core/checklist/workspace';
+import { renderReviewHtml } from '../../core/review/html';
+import { reviewExitCode, runReview, type FailOn, type ReviewReport } from '../../core/review/review';
+import { toSarif } from '../../core/review/sarif';
+import { CliError, ExitCode, type CliIO } from '../io';
+import { formatChecklist } from './checklist';
+
+export const reviewHelp = `Usage: ml-preflight review [<dir>] [--json] [--sarif FILE] [--html FILE] [--fail-on LEVEL]
+
+Runs every capability that applies to the workspace folder (default: .): inspects its ONNX
+models, reads saved profile / drift / skew results (.mlpreflight/), lints serving configs and
+Dockerfiles against their schemas and the model, and grades the deployment checklist.
+
+Options:
+  --json             print the whole report as JSON
+  --sarif FILE       write SARIF 2.1.0 (GitHub code scanning: upload with github/codeql-action/upload-sarif)
+  --sarif-root DIR   repository root the SARIF paths are relative to (default: the current directory
+                     when it contains <dir>, else <dir>)
+  --html FILE        write a self-contained HTML report
+  --fail-on LEVEL    error (default): exit 1 when an item fails; warning: also on warnings; never: exit 0
+  -h, --help         show this help
+
+Exit codes: 0 below the --fail-on threshold; 1 findings at or above it; 2 bad input.
+`;
+
+async function writeOut(cwd: string, file: string, content: string): Promise<string> {
+  const abs = path.resolve(cwd, file);
+  try {
+    await mkdir(path.dirname(abs), { recursive: true });
+    await writeFile(abs, content, 'utf8');
+  } catch (ex) {
+    throw new CliError(`review: cannot write ${file}: ${(ex as NodeJS.ErrnoException).code ?? String(ex)}`);
+  }
+  return abs;
+}
+
+export async function reviewCommand(args: string[], io: CliIO, version: string): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      sarif: { type: 'string' },
+      'sarif-root': { type: 'string' },
+      html: { type: 'string' },
+      'fail-on': { type: 'string', default: 'error' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    io.stdout(reviewHelp);
+    return ExitCode.ok;
+  }
+  const failOn = values['fail-on'];
+  if (failOn !== 'error' && failOn !== 'warning' && failOn !== 'never') throw new CliError(`review: --fail-on must be error, warning or never, got '${failOn}'`);
+  if (positionals.length > 1) throw new CliError('review: expected one folder');
+  const dir = positionals[0] ?? '.';
+  const root = path.resolve(io.cwd, dir);
+  let report: ReviewReport;
+  try {
+    report = await runReview(root, { signal: io.signal, version });
+  } catch (ex) {
+    if (ChecklistError.is(ex)) throw new CliError(`review: ${dir}: ${ex.reason}: ${ex.detail}`);
+    throw ex;
+  }
+  const written: string[] = [];
+  if (values.sarif) {
+    const cwdRel = path.relative(io.cwd, root);
+    const repoRoot = values['sarif-root'] ? path.resolve(io.cwd, values['sarif-root']) : !cwdRel.startsWith('..') && !path.isAbsolute(cwdRel) ? io.cwd : root;
+    written.push(await writeOut(io.cwd, values.sarif, JSON.stringify(toSarif(report, { repoRoot }), null, 2) + '\n'));
+  }
+  if (values.html) written.push(await writeOut(io.cwd, values.html, renderReviewHtml(report)));
+  const code = reviewExitCode(report, failOn as FailOn);
+  if (values.json) {
+    io.stdout(JSON.stringify(report, null, 2) + '\n');
+  } else {
+    io.stdout(formatChecklist(report.checklist, dir));
+    const errors = report.findings.filter((f) => f.level === 'error').length;
+    const warnings = report.findings.filter((f) => f.level === 'warning').length;
+    io.stdout(`${report.models.length} model(s), ${errors} error(s), ${warnings} warning(s) in ${report.durationMs} ms (--fail-on ${failOn}: exit ${code})\n`);
+    for (const w of written) io.stdout(`wrote ${path.relative(io.cwd, w) || w}\n`);
+  }
+  return code;
+}

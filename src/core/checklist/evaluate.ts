@@ -1,0 +1,59 @@
+/**
+ * Grades a workspace folder: gathers {@link Facts}, runs every item's evaluator, applies the team's n/a
+ * marks (`.mlpreflight/checklist.json`). An evaluator that throws yields `unknown` with the error, so one
+ * broken input never hides the rest of the checklist.
+ */
+import { countStatuses, type ChecklistItemResult, type ChecklistReport } from '../../shared/checklist';
+import { gatherFacts, type Facts } from './facts';
+import { ITEMS, type ItemDefinition } from './items';
+import { readNaMarks } from './naStore';
+import { ChecklistError } from './workspace';
+
+export interface ChecklistOptions {
+  signal?: AbortSignal;
+  /** Evaluate only these items (default: all). */
+  items?: readonly ItemDefinition[];
+}
+
+/** Grades already-gathered facts (exported for tests and for `review`, which reuses the facts). */
+export async function evaluateFacts(facts: Facts, options: ChecklistOptions = {}): Promise<ChecklistReport> {
+  const { marks, warning } = await readNaMarks(facts.ws.root);
+  const warnings = [...facts.sources.warnings];
+  if (warning) warnings.push(warning);
+  if (facts.ws.truncated) warnings.push(`Only the first ${facts.ws.files.length} files were read`);
+  const items: ChecklistItemResult[] = [];
+  for (const def of options.items ?? ITEMS) {
+    if (options.signal?.aborted) throw new ChecklistError('aborted', facts.ws.root, 'the checklist run was cancelled');
+    let result: ChecklistItemResult;
+    try {
+      const v = await def.evaluate(facts);
+      result = { id: def.id, area: def.area, title: def.title, status: v.status, summary: v.summary, explanation: def.explanation, evidence: v.evidence, findings: v.findings ?? [], fix: def.fix };
+    } catch (ex) {
+      result = { id: def.id, area: def.area, title: def.title, status: 'unknown', summary: `Could not be evaluated: ${ex instanceof Error ? ex.message : String(ex)}`, explanation: def.explanation, evidence: [], findings: [], fix: def.fix };
+    }
+    const mark = marks[def.id];
+    if (mark) {
+      result.measured = result.status as Exclude<ChecklistItemResult['status'], 'na'>;
+      result.status = 'na';
+      result.na = mark;
+    }
+    items.push(result);
+  }
+  for (const id of Object.keys(marks)) if (!items.some((i) => i.id === id)) warnings.push(`.mlpreflight/checklist.json: unknown item '${id}' (ignored)`);
+  return {
+    root: facts.ws.root,
+    items,
+    counts: countStatuses(items),
+    sources: { profiles: facts.sources.profiles.map((p) => p.source), drift: facts.sources.drift.map((d) => d.source), skew: facts.sources.skew?.source ?? null },
+    warnings,
+  };
+}
+
+/**
+ * Grades the workspace folder `root`.
+ *
+ * @throws ChecklistError `not-found`, `not-a-folder`, `aborted`.
+ */
+export async function runChecklist(root: string, options: ChecklistOptions = {}): Promise<ChecklistReport> {
+  return evaluateFacts(await gatherFacts(root, options), options);
+}

@@ -1,0 +1,208 @@
+/**
+ * The checklist's optional inputs: results the profiler (#3), drift (#4) and skew (#5) capabilities save in
+ * the workspace. Each is read through a small, tolerant "facts" interface so the checklist does not depend on
+ * those capabilities' full result types; when a file is absent the matching items say "unknown — not yet
+ * measured", never pass.
+ *
+ * ADAPTER POINT for the lead: when the capabilities land, either save results in the files below with at
+ * least the documented fields, or replace {@link loadSources} with direct calls to their core functions.
+ *
+ * | File | Minimal fields read |
+ * |---|---|
+ * | `.mlpreflight/profiles/*.json` | `model` (path), `p50Ms`, `p99Ms`, optional `peakRssBytes`, `batch`, `budgetMs`, `throughputPerSec`, `device` (`cpu`/`gpu`), `provider` |
+ * | `.mlpreflight/drift/*.json` | `reference`, `current` (paths), `columns: [{ name, drift: boolean, statistic?, pValue? }]`, optional `createdAt` |
+ * | `.mlpreflight/skew.json` | `findings: [{ id?, severity: 'error'|'warning'|'info', message, file?, line?, trainingFile?, trainingLine? }]` |
+ *
+ * Alternative names accepted (so profiler/drift/skew results can be saved unchanged): `latency.p50Ms`,
+ * `latency.p99Ms`, `memory.peakRssBytes`, `p50`/`p99` (ms); drift `features` for `columns` and `drifted` for `drift`.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+
+/** A latency/memory measurement of one model. */
+export interface ProfileFacts {
+  /** Workspace-relative path of the result file. */
+  source: string;
+  /** Model path as the result names it (may be absent). */
+  model?: string;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssBytes?: number;
+  /** Batch size measured. */
+  batch?: number;
+  /** The latency budget (p99, ms) the result was checked against, if the profiler had one. */
+  budgetMs?: number;
+  throughputPerSec?: number;
+  device?: string;
+}
+
+export interface DriftColumnFacts {
+  name: string;
+  drift: boolean;
+  statistic?: number;
+  pValue?: number;
+}
+
+/** One drift comparison (reference vs current sample). */
+export interface DriftFacts {
+  source: string;
+  reference?: string;
+  current?: string;
+  columns: DriftColumnFacts[];
+  createdAt?: string;
+}
+
+export interface SkewFindingFacts {
+  id?: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** Serving-side location (workspace-relative). */
+  file?: string;
+  line?: number;
+  trainingFile?: string;
+  trainingLine?: number;
+}
+
+export interface SkewFacts {
+  source: string;
+  findings: SkewFindingFacts[];
+}
+
+export interface Sources {
+  profiles: ProfileFacts[];
+  drift: DriftFacts[];
+  skew: SkewFacts | null;
+  /** Files that exist but could not be used, with why. */
+  warnings: string[];
+}
+
+export const SOURCE_DIR = '.mlpreflight';
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function num(...values: unknown[]): number | undefined {
+  for (const v of values) if (typeof v === 'number' && Number.isFinite(v)) return v;
+  return undefined;
+}
+
+function str(...values: unknown[]): string | undefined {
+  for (const v of values) if (typeof v === 'string' && v) return v;
+  return undefined;
+}
+
+function get(o: unknown, key: string): unknown {
+  return isObject(o) ? o[key] : undefined;
+}
+
+/** Reads a profile result (or the first element of an array of them); undefined when the p50/p99 fields are missing. */
+export function profileFacts(json: unknown, source: string): ProfileFacts | undefined {
+  const o = Array.isArray(json) ? json[0] : json;
+  if (!isObject(o)) return undefined;
+  const latency = get(o, 'latency');
+  const memory = get(o, 'memory');
+  const p50Ms = num(o.p50Ms, get(latency, 'p50Ms'), o.p50, get(latency, 'p50'));
+  const p99Ms = num(o.p99Ms, get(latency, 'p99Ms'), o.p99, get(latency, 'p99'));
+  if (p50Ms === undefined || p99Ms === undefined) return undefined;
+  return {
+    source,
+    model: str(o.model, get(o.model, 'path'), o.modelPath),
+    p50Ms,
+    p99Ms,
+    peakRssBytes: num(o.peakRssBytes, get(memory, 'peakRssBytes'), get(memory, 'peakRss')),
+    batch: num(o.batch, o.batchSize, get(o.options, 'batch')),
+    budgetMs: num(o.budgetMs, get(o.budget, 'p99Ms'), get(o.budget, 'latencyMs')),
+    throughputPerSec: num(o.throughputPerSec, o.throughput),
+    device: str(o.device, o.provider, o.ep),
+  };
+}
+
+export function driftFacts(json: unknown, source: string): DriftFacts | undefined {
+  if (!isObject(json)) return undefined;
+  const list = Array.isArray(json.columns) ? json.columns : Array.isArray(json.features) ? json.features : undefined;
+  if (!list) return undefined;
+  const columns: DriftColumnFacts[] = [];
+  for (const c of list) {
+    if (!isObject(c)) continue;
+    const name = str(c.name, c.column, c.feature);
+    const drift = typeof c.drift === 'boolean' ? c.drift : typeof c.drifted === 'boolean' ? c.drifted : undefined;
+    if (!name || drift === undefined) continue;
+    columns.push({ name, drift, statistic: num(c.statistic, c.ks, c.psi), pValue: num(c.pValue, c.p) });
+  }
+  return { source, reference: str(json.reference, get(json.reference, 'path')), current: str(json.current, get(json.current, 'path')), columns, createdAt: str(json.createdAt) };
+}
+
+export function skewFacts(json: unknown, source: string): SkewFacts | undefined {
+  const list = Array.isArray(json) ? json : isObject(json) && Array.isArray(json.findings) ? json.findings : undefined;
+  if (!list) return undefined;
+  const findings: SkewFindingFacts[] = [];
+  for (const f of list) {
+    if (!isObject(f)) continue;
+    const message = str(f.message, f.title);
+    if (!message) continue;
+    const sev = str(f.severity, f.level);
+    const serving = get(f, 'serving');
+    const training = get(f, 'training');
+    findings.push({
+      id: str(f.id, f.ruleId, f.kind),
+      severity: sev === 'error' || sev === 'warning' || sev === 'info' ? sev : sev === 'note' ? 'info' : 'warning',
+      message,
+      file: str(f.file, get(serving, 'file')),
+      line: num(f.line, get(serving, 'line')),
+      trainingFile: str(f.trainingFile, get(training, 'file')),
+      trainingLine: num(f.trainingLine, get(training, 'line')),
+    });
+  }
+  return { source, findings };
+}
+
+async function readJson(file: string): Promise<{ json?: unknown; error?: string }> {
+  try {
+    return { json: JSON.parse(await readFile(file, 'utf8')) as unknown };
+  } catch (ex) {
+    const code = (ex as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return {};
+    return { error: ex instanceof SyntaxError ? `not valid JSON (${ex.message})` : `unreadable (${code ?? String(ex)})` };
+  }
+}
+
+async function jsonFiles(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Loads the saved results under `<root>/.mlpreflight/` (see the table above). Never throws for bad files: they become warnings. */
+export async function loadSources(root: string): Promise<Sources> {
+  const out: Sources = { profiles: [], drift: [], skew: null, warnings: [] };
+  const base = path.join(root, SOURCE_DIR);
+  for (const [sub, parse, sink] of [
+    ['profiles', profileFacts, (f: ProfileFacts) => out.profiles.push(f)],
+    ['drift', driftFacts, (f: DriftFacts) => out.drift.push(f)],
+  ] as const) {
+    for (const name of await jsonFiles(path.join(base, sub))) {
+      const rel = `${SOURCE_DIR}/${sub}/${name}`;
+      const { json, error } = await readJson(path.join(base, sub, name));
+      if (error) {
+        out.warnings.push(`${rel}: ${error}`);
+        continue;
+      }
+      const facts = parse(json, rel);
+      if (facts) (sink as (f: typeof facts) => void)(facts);
+      else out.warnings.push(`${rel}: missing the fields the checklist reads (see docs/checklist.md)`);
+    }
+  }
+  const skewRel = `${SOURCE_DIR}/skew.json`;
+  const { json, error } = await readJson(path.join(base, 'skew.json'));
+  if (error) out.warnings.push(`${skewRel}: ${error}`);
+  else if (json !== undefined) {
+    out.skew = skewFacts(json, skewRel) ?? null;
+    if (!out.skew) out.warnings.push(`${skewRel}: missing a "findings" array (see docs/checklist.md)`);
+  }
+  return out;
+}

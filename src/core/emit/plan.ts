@@ -1,0 +1,126 @@
+/**
+ * Writing emitted files safely: the emitters produce a list of files; {@link planFiles} resolves them inside
+ * the chosen folder (refusing any path that escapes it, lexically or through a symlink), compares each with
+ * what is on disk (`exists`, `identical`, a unified `diff`), and {@link writePlan} writes only new files and
+ * identical ones, plus changed ones the caller explicitly allows. Nothing is overwritten silently.
+ */
+import { lstat, mkdir, readFile, realpath, rename, writeFile, copyFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { isInside } from '../checklist/workspace';
+import { EmitError } from './modelIo';
+import { unifiedDiff } from './diff';
+
+/** One file to emit: text content, or a copy of an existing file (the model). */
+export interface EmittedFile {
+  /** Path relative to the output folder, `/` separators. */
+  path: string;
+  content?: string;
+  /** Absolute path of a file to copy (e.g. the model into `<name>/1/model.onnx`). */
+  copyFrom?: string;
+  /** One line: what the file is. */
+  description: string;
+}
+
+export interface PlannedFile extends EmittedFile {
+  /** Absolute destination. */
+  absPath: string;
+  exists: boolean;
+  /** The file on disk has exactly this content. */
+  identical: boolean;
+  /** Unified diff (old → new) for an existing text file that differs; absent for new or binary files. */
+  diff?: string;
+}
+
+export interface EmitPlan {
+  outDir: string;
+  files: PlannedFile[];
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await lstat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest existing ancestor of `p`, resolved through symlinks. */
+async function realAncestor(p: string): Promise<string> {
+  let cur = p;
+  for (;;) {
+    try {
+      return path.join(await realpath(cur), path.relative(cur, p));
+    } catch {
+      const parent = path.dirname(cur);
+      if (parent === cur) return p;
+      cur = parent;
+    }
+  }
+}
+
+/**
+ * Resolves `files` inside `outDir` and compares them with the disk.
+ *
+ * @throws EmitError `path-escape` when a file would land outside `outDir` (absolute, `..`, or via a symlink).
+ */
+export async function planFiles(outDir: string, files: readonly EmittedFile[]): Promise<EmitPlan> {
+  const root = path.resolve(outDir);
+  const realRoot = await realAncestor(root);
+  const planned: PlannedFile[] = [];
+  for (const f of files) {
+    if (!f.path || path.isAbsolute(f.path) || /^[a-zA-Z]:/.test(f.path) || f.path.split(/[\\/]/).some((s) => s === '..')) {
+      throw new EmitError('path-escape', f.path, `refusing to write outside ${root}`);
+    }
+    const abs = path.resolve(root, ...f.path.split('/'));
+    if (!isInside(root, abs) || abs === root) throw new EmitError('path-escape', f.path, `refusing to write outside ${root}`);
+    const realAbs = await realAncestor(abs);
+    if (!isInside(realRoot, realAbs)) throw new EmitError('path-escape', f.path, `resolves through a symlink to ${realAbs}, outside ${root}`);
+    const present = await exists(abs);
+    let identical = false;
+    let diff: string | undefined;
+    if (present) {
+      const info = await lstat(abs);
+      if (!info.isFile()) throw new EmitError('exists', f.path, `exists and is not a regular file (${info.isSymbolicLink() ? 'a symlink' : 'a folder'}); refusing to replace it`);
+      const old = await readFile(abs);
+      const next = f.content !== undefined ? Buffer.from(f.content, 'utf8') : await readFile(f.copyFrom!);
+      identical = old.equals(next);
+      if (!identical && f.content !== undefined && !old.subarray(0, 8000).includes(0)) diff = unifiedDiff(old.toString('utf8'), f.content, f.path);
+    }
+    planned.push({ ...f, absPath: abs, exists: present, identical, diff });
+  }
+  return { outDir: root, files: planned };
+}
+
+export interface WriteResult {
+  written: string[];
+  unchanged: string[];
+  /** Existing, different files left alone (overwrite not allowed). */
+  skipped: string[];
+}
+
+/**
+ * Writes the plan. New files are written; identical files are left as they are; files that differ are
+ * written only when `overwrite` is `true` or lists their path.
+ */
+export async function writePlan(plan: EmitPlan, options: { overwrite?: boolean | readonly string[] } = {}): Promise<WriteResult> {
+  const result: WriteResult = { written: [], unchanged: [], skipped: [] };
+  const allowed = (p: string): boolean => options.overwrite === true || (Array.isArray(options.overwrite) && options.overwrite.includes(p));
+  for (const f of plan.files) {
+    if (f.identical) {
+      result.unchanged.push(f.path);
+      continue;
+    }
+    if (f.exists && !allowed(f.path)) {
+      result.skipped.push(f.path);
+      continue;
+    }
+    await mkdir(path.dirname(f.absPath), { recursive: true });
+    const tmp = `${f.absPath}.mlp-${process.pid}.tmp`;
+    if (f.content !== undefined) await writeFile(tmp, f.content, 'utf8');
+    else await copyFile(f.copyFrom!, tmp);
+    await rename(tmp, f.absPath);
+    result.written.push(f.path);
+  }
+  return result;
+}

@@ -1,0 +1,301 @@
+/**
+ * `profileModel`: the whole profile of one model, vscode-free. Inspects the model (no weights loaded), plans
+ * the inputs per batch size, runs everything that touches ONNX Runtime in one fresh worker process
+ * (`runInWorker`: timeout, memory ceiling, cancellation, crash → typed `WorkerError`), then turns the raw
+ * samples into statistics, per-op times, budget verdicts, advice and a comparison with the last baseline.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { inspectModel } from '../onnx/inspect';
+import { runInWorker, type WorkerOptions } from '../runtime/workerClient';
+import type { BatchRun, GraphOptimizationLevel, ProfileResult, ProfileSettings } from '../../shared/profileResult';
+import type { ExecutionProvider, ProfileProgress, ProfileRequest } from '../../shared/workerProtocol';
+import { baselineFile, compareWithBaseline, loadBaseline, REGRESSION_THRESHOLD, saveBaseline } from './baseline';
+import { adviseBatching, adviseCost, budgetReport, costPer1k } from './budget';
+import { ProfileError } from './errors';
+import { planInputs } from './plan';
+import { readSamples, type SampleArray } from './samples';
+import { histogram, quantileCurve, summarize } from './stats';
+import { aggregateTrace, fallbackNodes } from './trace';
+
+export const KNOWN_EPS: readonly ExecutionProvider[] = ['cpu', 'webgpu', 'cuda', 'tensorrt', 'dml', 'coreml'];
+
+/** Defaults (also the VS Code settings' defaults). */
+export const PROFILE_DEFAULTS = Object.freeze({
+  iterations: 200,
+  maxBatch: 32,
+  opProfileRuns: 10,
+  seed: 42,
+  tolerance: 0.1,
+  windowMinIterations: 10,
+  windowMinMs: 50,
+  maxWindows: 20,
+  timeoutMs: 600_000,
+  maxRssBytes: 8 * 1024 ** 3,
+});
+
+export interface ProfileOptions {
+  ep?: ExecutionProvider;
+  /** Batch sizes to sweep; default 1, 2, 4, … up to `maxBatch`. Ignored (one run) when the batch axis is fixed. */
+  batches?: number[];
+  maxBatch?: number;
+  /** Intra-op threads (0 = ORT default). */
+  threads?: number;
+  interOpThreads?: number;
+  graphOptimizationLevel?: GraphOptimizationLevel;
+  /** Measured iterations per batch (default 200). */
+  iterations?: number;
+  /** Measure for this many seconds per batch instead of a count. */
+  durationS?: number;
+  /** `'stable'` (perf_analyzer's rule, default) or a fixed number of warm-up iterations. */
+  warmup?: 'stable' | number;
+  /** `--dim name=value`. */
+  dims?: Record<string, number>;
+  /** `--shape input=AxB`. */
+  shapes?: Record<string, number[]>;
+  /** Sample files: `{ file, input? }` (input may be omitted for a single-input model or a JSON object file). */
+  sampleFiles?: Array<{ file: string; input?: string }>;
+  seed?: number;
+  budgetMs?: number;
+  costPerHour?: number;
+  /** Profiled runs for the per-op table (0 skips it). */
+  opProfileRuns?: number;
+  /** Directory of baselines (e.g. `<workspace>/.mlpreflight/profiles`); omit to neither compare nor save. */
+  baselineDir?: string;
+  /** Save this result as the new baseline (default true when `baselineDir` is set). */
+  saveBaseline?: boolean;
+  regressionThreshold?: number;
+  timeoutMs?: number;
+  maxRssBytes?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: ProfileProgress) => void;
+  /** Worker bundle and Node flags (tests run the TS source). */
+  workerPath?: string;
+  execArgv?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** 1, 2, 4, … ≤ max (max itself included when it is not a power of two). */
+export function defaultBatches(max: number): number[] {
+  const out: number[] = [];
+  for (let b = 1; b <= max; b *= 2) out.push(b);
+  if (out[out.length - 1] !== max && max >= 1) out.push(max);
+  return out;
+}
+
+function positiveInt(name: string, v: number | undefined, { min = 1, max = 1e9 } = {}): void {
+  if (v === undefined) return;
+  if (!Number.isInteger(v) || v < min || v > max) throw new ProfileError('bad-option', `${name} must be an integer between ${min} and ${max}, got ${v}`);
+}
+
+function validate(o: ProfileOptions): void {
+  if (o.ep !== undefined && !KNOWN_EPS.includes(o.ep)) throw new ProfileError('bad-option', `unknown execution provider '${o.ep}' (known: ${KNOWN_EPS.join(', ')})`);
+  positiveInt('iterations', o.iterations, { max: 10_000_000 });
+  positiveInt('maxBatch', o.maxBatch, { max: 65_536 });
+  positiveInt('threads', o.threads, { min: 0, max: 1024 });
+  positiveInt('interOpThreads', o.interOpThreads, { min: 0, max: 1024 });
+  positiveInt('opProfileRuns', o.opProfileRuns, { min: 0, max: 10_000 });
+  if (typeof o.warmup === 'number') positiveInt('warmup', o.warmup, { min: 0, max: 1_000_000 });
+  if (o.durationS !== undefined && !(o.durationS > 0 && o.durationS <= 3600)) throw new ProfileError('bad-option', `duration must be between 0 and 3600 s, got ${o.durationS}`);
+  if (o.budgetMs !== undefined && !(o.budgetMs > 0 && Number.isFinite(o.budgetMs))) throw new ProfileError('bad-option', `budget must be a positive number of ms, got ${o.budgetMs}`);
+  if (o.costPerHour !== undefined && !(o.costPerHour >= 0 && Number.isFinite(o.costPerHour))) throw new ProfileError('bad-option', `cost per hour must be a non-negative number, got ${o.costPerHour}`);
+  for (const b of o.batches ?? []) positiveInt('batch size', b, { max: 65_536 });
+  if (o.batches && o.batches.length === 0) throw new ProfileError('bad-option', 'give at least one batch size');
+  for (const [k, v] of Object.entries(o.dims ?? {})) positiveInt(`--dim ${k}`, v, { max: 2 ** 31 });
+}
+
+async function sha256File(file: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { signal })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Rounds every non-integer number in a JSON-like value to 6 significant digits (readable JSON, stable files). */
+export function roundNumbers<T>(value: T): T {
+  if (typeof value === 'number') return (Number.isInteger(value) || !Number.isFinite(value) ? value : Number(value.toPrecision(6))) as T;
+  if (Array.isArray(value)) return value.map((v) => roundNumbers(v)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = roundNumbers(v);
+    return out as T;
+  }
+  return value;
+}
+
+/** Turns raw samples into the statistics of one `BatchRun`. */
+export function batchRunFrom(raw: { batch: number; samplesMs: ArrayLike<number>; durationMs: number; firstRunMs: number; warmupIterations: number; warmupWindows: number; warmupWindowMeansMs: number[]; stable: boolean; shapes: Record<string, number[]> }, warmupMode: 'stable' | 'fixed'): BatchRun {
+  const stats = summarize(raw.samplesMs);
+  const throughput = stats.mean > 0 ? 1000 / stats.mean : 0;
+  return {
+    batch: raw.batch,
+    iterations: stats.count,
+    ...stats,
+    durationMs: raw.durationMs,
+    throughput,
+    samplesPerSecond: throughput * raw.batch,
+    firstRunMs: raw.firstRunMs,
+    warmup: warmupMode === 'fixed'
+      ? { mode: 'fixed', iterations: raw.warmupIterations, stable: true }
+      : { mode: 'stable', iterations: raw.warmupIterations, windows: raw.warmupWindows, stable: raw.stable, windowMeansMs: raw.warmupWindowMeansMs },
+    shapes: raw.shapes,
+    histogram: histogram(raw.samplesMs),
+    quantilesMs: quantileCurve(raw.samplesMs, 100),
+  };
+}
+
+/**
+ * Profiles the model at `modelPath`.
+ *
+ * @throws OnnxInspectError when the model cannot be read; ProfileError for options, shapes or samples that
+ *   do not fit; WorkerError for everything that happens in the worker (kinds `ep-unavailable`,
+ *   `session-failed`, `run-failed`, `timeout`, `memory`, `aborted`, `crashed`, `ort-unavailable`, …).
+ */
+export async function profileModel(modelPath: string, options: ProfileOptions = {}): Promise<ProfileResult> {
+  const started = performance.now();
+  validate(options);
+  const ep = options.ep ?? 'cpu';
+  const inspection = await inspectModel(modelPath, { signal: options.signal });
+  const singleInput = inspection.inputs.length === 1 ? inspection.inputs[0]!.name : undefined;
+  const samples: Record<string, SampleArray> = {};
+  for (const s of options.sampleFiles ?? []) Object.assign(samples, await readSamples(s.file, s.input, singleInput));
+  const batches = options.batches ? [...new Set(options.batches)].sort((a, b) => a - b) : defaultBatches(options.maxBatch ?? PROFILE_DEFAULTS.maxBatch);
+  const plan = planInputs(inspection.inputs, batches, { dims: options.dims, shapes: options.shapes, samples, seed: options.seed ?? PROFILE_DEFAULTS.seed });
+  const warmupMode = typeof options.warmup === 'number' ? 'fixed' : 'stable';
+  const settings: ProfileSettings = {
+    ep,
+    intraOpThreads: options.threads ?? 0,
+    interOpThreads: options.interOpThreads ?? 0,
+    graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    iterations: options.durationS === undefined ? options.iterations ?? PROFILE_DEFAULTS.iterations : null,
+    durationS: options.durationS ?? null,
+    warmup: warmupMode === 'fixed'
+      ? { mode: 'fixed', iterations: options.warmup as number }
+      : { mode: 'stable', tolerance: PROFILE_DEFAULTS.tolerance, windowMinIterations: PROFILE_DEFAULTS.windowMinIterations, windowMinMs: PROFILE_DEFAULTS.windowMinMs, maxWindows: PROFILE_DEFAULTS.maxWindows },
+    seed: options.seed ?? PROFILE_DEFAULTS.seed,
+    inputSource: Object.keys(samples).length ? 'file' : 'synthetic',
+  };
+  const opProfileRuns = options.opProfileRuns ?? PROFILE_DEFAULTS.opProfileRuns;
+  const traceDir = await mkdtemp(path.join(os.tmpdir(), 'mlp-profile-'));
+  const request: ProfileRequest = {
+    type: 'profile',
+    modelPath: path.resolve(modelPath),
+    ep,
+    intraOpThreads: settings.intraOpThreads,
+    interOpThreads: settings.interOpThreads,
+    graphOptimizationLevel: settings.graphOptimizationLevel,
+    batches: plan.batches,
+    iterations: settings.iterations ?? 1,
+    durationMs: options.durationS === undefined ? undefined : options.durationS * 1000,
+    warmup: settings.warmup.mode === 'fixed'
+      ? { mode: 'fixed', iterations: settings.warmup.iterations }
+      : { mode: 'stable', tolerance: settings.warmup.tolerance, windowMinIterations: settings.warmup.windowMinIterations, windowMinMs: settings.warmup.windowMinMs, maxWindows: settings.warmup.maxWindows },
+    // One extra run: the first profiled run is a warm-up and is not counted.
+    opProfileRuns: opProfileRuns > 0 ? opProfileRuns + 1 : 0,
+    traceDir,
+  };
+  const workerOptions: WorkerOptions = {
+    workerPath: options.workerPath,
+    execArgv: options.execArgv,
+    env: options.env,
+    timeoutMs: options.timeoutMs ?? PROFILE_DEFAULTS.timeoutMs,
+    maxRssBytes: options.maxRssBytes ?? PROFILE_DEFAULTS.maxRssBytes,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
+  let raw;
+  let sha256: string;
+  try {
+    [raw, sha256] = await Promise.all([runInWorker(request, workerOptions), sha256File(modelPath, options.signal)]);
+  } finally {
+    await rm(traceDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  const warnings = [...inspection.warnings.map((w) => `model: ${w}`), ...raw.warnings];
+  const runs = raw.runs.map((r) => batchRunFrom(r, warmupMode));
+  for (const r of runs) {
+    if (!r.warmup.stable) warnings.push(`batch ${r.batch}: latency did not stabilise within ${r.warmup.windows} warm-up windows (±${PROFILE_DEFAULTS.tolerance * 100} %); numbers may be noisy`);
+    if (r.cov > 0.25) warnings.push(`batch ${r.batch}: high variation (CoV ${(r.cov * 100).toFixed(0)} %): other load on this machine, or too few iterations`);
+    if (r.iterations < 30) warnings.push(`batch ${r.batch}: only ${r.iterations} iterations; p99 and p99.9 are not meaningful below a few hundred`);
+  }
+  const budget = options.budgetMs === undefined ? null : budgetReport(runs, options.budgetMs);
+  if (budget) for (const r of runs) r.withinBudget = r.p99 <= budget.budgetMs;
+  if (options.costPerHour !== undefined) for (const r of runs) r.costPer1k = costPer1k(options.costPerHour, r.samplesPerSecond);
+  const advice = adviseBatching(runs, plan.batchable, options.budgetMs);
+  if (options.costPerHour !== undefined) advice.cost = adviseCost(runs, options.costPerHour, options.budgetMs);
+  const opProfile = raw.traceEvents.length ? aggregateTrace(raw.traceEvents, plan.batches[0]!.batch) : null;
+  const fallbacks = fallbackNodes(raw.traceEvents, ep);
+  if (fallbacks.length) warnings.push(`${fallbacks.length} node(s) ran on the CPU instead of ${ep}`);
+  const peak = raw.peakRssBytes || Math.max(raw.rssAfterRunsBytes, raw.rssAfterSessionBytes);
+
+  const result: ProfileResult = roundNumbers<ProfileResult>({
+    version: 1,
+    model: { path: path.resolve(modelPath), bytes: inspection.file.bytes, sha256 },
+    createdAt: new Date().toISOString(),
+    ortVersion: raw.ortVersion,
+    ep,
+    threads: settings.intraOpThreads,
+    settings,
+    environment: {
+      cpuModel: raw.cpu.model,
+      logicalCores: raw.cpu.cores,
+      os: `${raw.platform} ${raw.osRelease}`,
+      arch: raw.arch,
+      node: raw.node,
+      totalMemoryBytes: raw.totalMemoryBytes,
+    },
+    coldStartMs: raw.coldStartMs,
+    firstRunMs: raw.runs[0]?.firstRunMs ?? 0,
+    runs,
+    sweep: plan.batchable
+      ? { batches: runs.map((r) => r.batch) }
+      : { batches: runs.map((r) => r.batch), skipped: 'no input has a dynamic batch dim (or --shape fixed it): one run at the model\'s own batch' },
+    peakRssBytes: peak,
+    memory: {
+      rssBeforeSessionBytes: raw.rssBeforeSessionBytes,
+      rssAfterSessionBytes: raw.rssAfterSessionBytes,
+      rssAfterRunsBytes: raw.rssAfterRunsBytes,
+      arenaGrowthBytes: raw.rssAfterRunsBytes - raw.rssAfterSessionBytes,
+      peakRssBytes: peak,
+      weightBytes: inspection.weightBytes,
+      gpuBytes: null,
+      gpuNote: ep === 'cpu' ? 'CPU provider: no GPU memory used' : 'onnxruntime-node does not expose GPU memory use',
+    },
+    ops: opProfile?.ops ?? [],
+    opProfile,
+    fallbackNodes: fallbacks,
+    budget,
+    advice,
+    baseline: null,
+    notes: plan.notes,
+    warnings,
+    wallMs: 0,
+  });
+
+  if (options.baselineDir) {
+    const file = baselineFile(options.baselineDir, modelPath, ep);
+    try {
+      const previous = await loadBaseline(file);
+      if (previous) {
+        result.baseline = compareWithBaseline(result, previous, file, options.regressionThreshold ?? REGRESSION_THRESHOLD);
+        if (previous.model?.sha256 && previous.model.sha256 !== sha256) result.baseline.caveats.unshift('the model file changed since the baseline');
+      }
+    } catch (ex) {
+      if (!ProfileError.is(ex)) throw ex;
+      warnings.push(`${ex.message}; it will be replaced`);
+    }
+    result.wallMs = Math.round(performance.now() - started);
+    if (options.saveBaseline !== false) {
+      try {
+        await saveBaseline(file, result);
+      } catch (ex) {
+        if (!ProfileError.is(ex)) throw ex;
+        warnings.push(ex.message);
+      }
+    }
+  }
+  result.wallMs = Math.round(performance.now() - started);
+  return result;
+}

@@ -1,0 +1,191 @@
+/**
+ * Real input samples from files: NumPy `.npy` (format 1.0–3.0, little- or big-endian, C order) and JSON
+ * (`{ "input": [[…], …] }` nested arrays, or `{ "input": { "dims": [...], "data": [...] } }`, or a bare nested
+ * array for a single-input model). The leading dim of each array counts samples (rows).
+ */
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { ProfileError } from './errors';
+
+/** Sample values of one input: flat data in C order plus its shape. */
+export interface SampleArray {
+  file: string;
+  shape: number[];
+  /** Numbers as float64, integers as int64, bools as uint8, strings as strings. */
+  data: Float64Array | BigInt64Array | Uint8Array | string[];
+}
+
+const NPY_MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+/**
+ * Parses a `.npy` file's bytes.
+ *
+ * @throws ProfileError 'bad-samples' naming the file for a bad header, Fortran order, an unsupported dtype or short data.
+ */
+export function parseNpy(file: string, bytes: Uint8Array): SampleArray {
+  const fail = (why: string): never => {
+    throw new ProfileError('bad-samples', `${file}: not a usable .npy file: ${why}`);
+  };
+  if (bytes.length < 10 || NPY_MAGIC.some((b, i) => bytes[i] !== b)) fail('missing the \\x93NUMPY magic');
+  const major = bytes[6]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const headerStart = major === 1 ? 10 : 12;
+  if (headerStart + headerLen > bytes.length) fail('header runs past the end of the file');
+  const header = new TextDecoder(major >= 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLen));
+  const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1] ?? fail(`no 'descr' in header ${JSON.stringify(header.slice(0, 80))}`);
+  if (/'fortran_order'\s*:\s*True/.test(header)) fail('Fortran-ordered arrays are not supported (save with np.ascontiguousarray)');
+  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1] ?? fail('no shape in header');
+  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) fail(`bad shape (${shapeText})`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const m = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr) ?? fail(`unsupported dtype '${descr}'`);
+  const little = m[1] !== '>';
+  const kind = m[2]!;
+  const size = Number(m[3]);
+  const offset = headerStart + headerLen;
+  if (kind === 'U') {
+    // numpy unicode: UCS-4 code units, `size` characters per element.
+    if (offset + count * size * 4 > bytes.length) fail(`data is shorter than shape [${shape.join(', ')}] needs`);
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) {
+      let s = '';
+      for (let c = 0; c < size; c++) {
+        const cp = view.getUint32(offset + (i * size + c) * 4, little);
+        if (cp === 0) break;
+        s += String.fromCodePoint(cp);
+      }
+      out.push(s);
+    }
+    return { file, shape, data: out };
+  }
+  if (offset + count * size > bytes.length) fail(`data is shorter than shape [${shape.join(', ')}] needs (${count} × ${size} bytes)`);
+  const read: Record<string, ((o: number) => number | bigint) | undefined> = {
+    f2: (o) => half(view.getUint16(o, little)),
+    f4: (o) => view.getFloat32(o, little),
+    f8: (o) => view.getFloat64(o, little),
+    i1: (o) => view.getInt8(o),
+    u1: (o) => view.getUint8(o),
+    b1: (o) => view.getUint8(o),
+    i2: (o) => view.getInt16(o, little),
+    u2: (o) => view.getUint16(o, little),
+    i4: (o) => view.getInt32(o, little),
+    u4: (o) => view.getUint32(o, little),
+    i8: (o) => view.getBigInt64(o, little),
+    u8: (o) => view.getBigUint64(o, little),
+  };
+  const get = read[`${kind}${size}`] ?? fail(`unsupported dtype '${descr}'`);
+  if (kind === 'b') {
+    const data = new Uint8Array(count);
+    for (let i = 0; i < count; i++) data[i] = Number(get(offset + i * size)) ? 1 : 0;
+    return { file, shape, data };
+  }
+  if (size === 8 && (kind === 'i' || kind === 'u')) {
+    const data = new BigInt64Array(count);
+    for (let i = 0; i < count; i++) data[i] = BigInt.asIntN(64, get(offset + i * size) as bigint);
+    return { file, shape, data };
+  }
+  const data = new Float64Array(count);
+  for (let i = 0; i < count; i++) data[i] = get(offset + i * size) as number;
+  return { file, shape, data };
+}
+
+function half(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >>> 10) & 0x1f;
+  const mant = bits & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+/** Shape and flat values of a nested JSON array; @throws ProfileError on ragged or mixed arrays. */
+export function flattenNested(file: string, what: string, value: unknown): SampleArray {
+  const shape: number[] = [];
+  let probe: unknown = value;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    probe = probe[0];
+  }
+  const flat: unknown[] = [];
+  const walk = (v: unknown, depth: number): void => {
+    if (depth === shape.length) {
+      flat.push(v);
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw new ProfileError('bad-samples', `${file}: '${what}' is a ragged array (expected length ${shape[depth]} at depth ${depth})`);
+    }
+    for (const x of v) walk(x, depth + 1);
+  };
+  walk(value, 0);
+  return fromValues(file, what, shape, flat);
+}
+
+function fromValues(file: string, what: string, shape: number[], flat: unknown[]): SampleArray {
+  if (flat.every((v) => typeof v === 'string')) return { file, shape, data: flat as string[] };
+  if (flat.every((v) => typeof v === 'boolean')) return { file, shape, data: Uint8Array.from(flat as boolean[], (b) => (b ? 1 : 0)) };
+  if (flat.every((v) => typeof v === 'number' && Number.isFinite(v))) return { file, shape, data: Float64Array.from(flat as number[]) };
+  const bad = flat.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
+  throw new ProfileError('bad-samples', `${file}: '${what}' holds a value that is not a finite number, a bool or a string (element ${bad}: ${JSON.stringify(flat[bad])?.slice(0, 40)})`);
+}
+
+/**
+ * Parses a JSON samples document. A bare array goes to `singleInput` (the model's only input).
+ *
+ * @throws ProfileError 'bad-samples' for invalid JSON or arrays that are ragged or mixed.
+ */
+export function parseJsonSamples(file: string, text: string, singleInput?: string): Record<string, SampleArray> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (ex) {
+    throw new ProfileError('bad-samples', `${file}: invalid JSON: ${ex instanceof Error ? ex.message : String(ex)}`);
+  }
+  if (Array.isArray(doc)) {
+    if (!singleInput) throw new ProfileError('bad-samples', `${file}: a bare array needs a model with one input; use { "<input>": [...] }`);
+    return { [singleInput]: flattenNested(file, singleInput, doc) };
+  }
+  if (typeof doc !== 'object' || doc === null) throw new ProfileError('bad-samples', `${file}: expected an object mapping input names to arrays`);
+  const out: Record<string, SampleArray> = {};
+  for (const [name, v] of Object.entries(doc)) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && Array.isArray((v as { dims?: unknown }).dims)) {
+      const { dims, data } = v as { dims: unknown[]; data?: unknown };
+      if (!dims.every((d) => Number.isInteger(d) && (d as number) >= 0) || !Array.isArray(data)) {
+        throw new ProfileError('bad-samples', `${file}: '${name}' needs integer "dims" and a flat "data" array`);
+      }
+      const expected = (dims as number[]).reduce((a, b) => a * b, 1);
+      if (data.length !== expected) throw new ProfileError('bad-samples', `${file}: '${name}' has ${data.length} values, dims [${dims.join(', ')}] need ${expected}`);
+      out[name] = fromValues(file, name, dims as number[], data);
+    } else {
+      out[name] = flattenNested(file, name, v);
+    }
+  }
+  return out;
+}
+
+/**
+ * Reads samples from `.npy` (for `input`, or the single input) or `.json` files.
+ *
+ * @throws ProfileError 'bad-samples' naming the file when it cannot be read or parsed.
+ */
+export async function readSamples(file: string, input: string | undefined, singleInput: string | undefined): Promise<Record<string, SampleArray>> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (ex) {
+    const code = (ex as { code?: string }).code;
+    throw new ProfileError('bad-samples', `${file}: cannot read the sample file (${code === 'ENOENT' ? 'not found' : code ?? String(ex)})`);
+  }
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.npy') {
+    const name = input ?? singleInput;
+    if (!name) throw new ProfileError('bad-samples', `${file}: say which input it feeds (--input NAME=${path.basename(file)}); the model has several inputs`);
+    return { [name]: parseNpy(file, bytes) };
+  }
+  if (ext === '.json') {
+    const all = parseJsonSamples(file, new TextDecoder().decode(bytes), input ?? singleInput);
+    return input && !all[input] && Object.keys(all).length === 1 ? { [input]: Object.values(all)[0]! } : all;
+  }
+  throw new ProfileError('bad-samples', `${file}: unsupported sample format '${ext || 'none'}' (use .npy or .json)`);
+}

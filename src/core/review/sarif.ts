@@ -1,0 +1,83 @@
+/**
+ * SARIF 2.1.0 output of a review (what GitHub code scanning and other viewers read). One run, one rule per
+ * `ruleId` with its help text, one result per finding, physical locations relative to `%SRCROOT%` (the
+ * reviewed folder) so `upload-sarif` can map them to the repository.
+ */
+import * as path from 'node:path';
+import { ITEMS } from '../checklist/items';
+import type { Finding } from '../../shared/checklist';
+import type { ReviewReport } from './review';
+
+export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const INFO_URI = 'https://example.invalid/ml-preflight/docs/checklist.md';
+
+export interface SarifOptions {
+  /** Repository root the URIs are relative to (default: the reviewed folder). When the reviewed folder is
+   * below it (e.g. `examples/`), URIs get that prefix so GitHub finds the files. */
+  repoRoot?: string;
+}
+
+function ruleDescription(ruleId: string): { short: string; full: string } {
+  const itemId = ruleId.startsWith('checklist/') ? ruleId.slice('checklist/'.length) : undefined;
+  const item = itemId ? ITEMS.find((i) => i.id === itemId) : undefined;
+  if (item) return { short: item.title, full: item.explanation };
+  const [area, rule] = ruleId.split('/');
+  const text = `${area ?? ruleId}: ${(rule ?? '').replace(/-/g, ' ')}`;
+  return { short: text, full: text };
+}
+
+function uriOf(file: string, prefix: string): string {
+  return encodeURI(prefix ? `${prefix}/${file}` : file).replace(/[?#]/g, (c) => encodeURIComponent(c));
+}
+
+/** Builds the SARIF log object (serialise with `JSON.stringify`). */
+export function toSarif(report: ReviewReport, options: SarifOptions = {}): Record<string, unknown> {
+  const repoRoot = options.repoRoot ? path.resolve(options.repoRoot) : report.root;
+  const rel = path.relative(repoRoot, report.root);
+  const prefix = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : '';
+  const ruleIds = [...new Set(report.findings.map((f) => f.ruleId))].sort();
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const rules = ruleIds.map((id) => {
+    const d = ruleDescription(id);
+    return {
+      id,
+      name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')),
+      shortDescription: { text: d.short },
+      fullDescription: { text: d.full },
+      helpUri: INFO_URI,
+      defaultConfiguration: { level: report.findings.find((f) => f.ruleId === id)!.level },
+    };
+  });
+  const result = (f: Finding) => ({
+    ruleId: f.ruleId,
+    ruleIndex: ruleIndex.get(f.ruleId)!,
+    level: f.level,
+    message: { text: f.message },
+    ...(f.file
+      ? {
+          locations: [{
+            physicalLocation: {
+              artifactLocation: { uri: uriOf(f.file, prefix), uriBaseId: '%SRCROOT%' },
+              ...(f.line ? { region: { startLine: f.line, ...(f.column ? { startColumn: f.column } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), ...(f.endColumn ? { endColumn: f.endColumn } : {}) } } : {}),
+            },
+          }],
+          partialFingerprints: { primaryLocationLineHash: `${f.ruleId}:${f.file}:${f.line ?? 0}` },
+        }
+      : {}),
+  });
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [{
+      tool: { driver: { name: 'ml-preflight', version: report.tool.version, informationUri: INFO_URI, rules } },
+      originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToFileUri(repoRoot)}/` } },
+      invocations: [{ executionSuccessful: true, endTimeUtc: report.generatedAt }],
+      results: report.findings.map(result),
+    }],
+  };
+}
+
+function pathToFileUri(p: string): string {
+  const posix = p.split(path.sep).join('/');
+  return `file://${posix.startsWith('/') ? '' : '/'}${encodeURI(posix)}`.replace(/\/$/, '');
+}

@@ -1,0 +1,149 @@
+/**
+ * Entry points of the skew analysis: compare given training/serving files (`analyzePairs`) or discover the
+ * pairs of a workspace first (`analyzeWorkspace`). vscode-free; the CLI and the VS Code adapter call these.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { inspectModel } from '../onnx/inspect';
+import type { SkewFinding, SkewPair, SkewPairResult, SkewReport } from '../../shared/skew';
+import { compareSides, keyInfo, resolveColor, selectFacts } from './compare';
+import { Evaluator } from './evaluate';
+import { extractFacts } from './extract';
+import type { Fact } from './facts';
+import { compareWithModel, modelFacts, type ModelFact } from './modelCheck';
+import { discoverPairs, listFiles, nearestModel, type DiscoverOptions } from './pairing';
+import { ModuleCache, SkewProject } from './project';
+import { getParser } from './pyAst';
+
+export interface AnalyzeOptions {
+  /** Workspace root: imports and config files are resolved up to here; CLI paths are relative to it. */
+  root?: string;
+  /** Unsaved editor contents (absolute path → text). */
+  overlay?: (file: string) => string | undefined;
+  /** Parse cache kept across runs (the editor keeps one). */
+  cache?: ModuleCache;
+  maxFileBytes?: number;
+  signal?: AbortSignal;
+  /** Check each side against the pair's ONNX model (default true). */
+  checkModel?: boolean;
+}
+
+export class SkewAbortError extends Error {
+  readonly reason = 'aborted';
+  constructor() {
+    super('skew analysis aborted');
+  }
+}
+
+const modelCache = new Map<string, { key: string; facts: ModelFact[] | string }>();
+
+async function loadModelFacts(file: string, signal?: AbortSignal): Promise<ModelFact[] | string> {
+  let key: string;
+  try {
+    const st = fs.statSync(file);
+    key = `${st.size}:${st.mtimeMs}`;
+  } catch (ex) {
+    return `${file}: cannot read the model (${(ex as NodeJS.ErrnoException).code ?? 'io'})`;
+  }
+  const hit = modelCache.get(file);
+  if (hit && hit.key === key) return hit.facts;
+  let facts: ModelFact[] | string;
+  try {
+    facts = modelFacts(await inspectModel(file, { signal }));
+  } catch (ex) {
+    facts = ex instanceof Error ? ex.message : String(ex);
+  }
+  modelCache.set(file, { key, facts });
+  return facts;
+}
+
+/** Facts of every file of one side. */
+function sideFacts(project: SkewProject, ev: Evaluator, files: string[], signal?: AbortSignal): Fact[] {
+  const out: Fact[] = [];
+  for (const f of files) {
+    if (signal?.aborted) throw new SkewAbortError();
+    const mod = project.module(f);
+    if (mod) out.push(...extractFacts(mod, ev));
+  }
+  return out;
+}
+
+/** The model a pair's code refers to by file name (`"classifier.onnx"`), when it exists near the code. */
+function referencedModel(project: SkewProject, files: string[], root: string | undefined): string | undefined {
+  const names = new Set<string>();
+  for (const f of files) {
+    const mod = project.module(f);
+    if (!mod) continue;
+    for (const m of mod.source.matchAll(/["']([^"'\n]{1,200}\.onnx)["']/g)) names.add(m[1]);
+  }
+  if (!names.size) return undefined;
+  for (const n of names) {
+    for (const f of files) {
+      const cand = path.resolve(path.dirname(f), n);
+      if (fs.existsSync(cand)) return cand;
+    }
+  }
+  const base = root ?? commonDir(files);
+  const { onnx } = listFiles(path.dirname(base) === base ? base : base, 2000);
+  const hits = onnx.filter((m) => [...names].some((n) => path.basename(m) === path.basename(n)));
+  return hits.length === 1 ? hits[0] : undefined;
+}
+
+function commonDir(files: string[]): string {
+  let common = path.dirname(path.resolve(files[0]));
+  for (const f of files) while (!(path.dirname(path.resolve(f)) + path.sep).startsWith(common + path.sep) && common !== path.dirname(common)) common = path.dirname(common);
+  return common;
+}
+
+/** Compares each pair's training and serving files (and each side with the pair's model). */
+export async function analyzePairs(pairs: SkewPair[], options: AnalyzeOptions = {}): Promise<SkewReport> {
+  const parser = await getParser();
+  const project = new SkewProject({ parser, root: options.root, maxFileBytes: options.maxFileBytes, overlay: options.overlay }, options.cache ?? new ModuleCache());
+  const ev = new Evaluator(project);
+  const results: SkewPairResult[] = [];
+  for (const given of pairs) {
+    if (options.signal?.aborted) throw new SkewAbortError();
+    const pair: SkewPair = { ...given, training: given.training.map((f) => path.resolve(f)), serving: given.serving.map((f) => path.resolve(f)) };
+    const t = sideFacts(project, ev, pair.training, options.signal);
+    const s = sideFacts(project, ev, pair.serving, options.signal);
+    const findings: SkewFinding[] = compareSides(t, s);
+    if (options.checkModel !== false) {
+      if (!pair.model) {
+        const found = referencedModel(project, [...pair.serving, ...pair.training], options.root) ?? (given.source === 'explicit' ? nearestModel([...pair.training, ...pair.serving], listFiles(commonDir([...pair.training, ...pair.serving]), 2000).onnx) : undefined);
+        if (found) pair.model = found;
+      }
+      if (pair.model) {
+        const mf = await loadModelFacts(pair.model, options.signal);
+        if (typeof mf === 'string') project.notes.push({ file: pair.model, reason: 'model-unreadable', message: mf });
+        else {
+          const reported = new Set(findings.map((f) => f.kind));
+          for (const [side, facts] of [['training', t], ['serving', s]] as const) {
+            const selected = selectFacts(facts, side);
+            const color = resolveColor(facts.filter((f) => !f.random));
+            if (color) selected.set('image.color', [color]);
+            else selected.delete('image.color');
+            findings.push(...compareWithModel(side, selected, mf, pair.model, reported));
+          }
+        }
+      }
+    }
+    findings.sort(byLocation);
+    results.push({ pair, findings });
+  }
+  return { pairs: results, notes: project.notes };
+}
+
+function byLocation(a: SkewFinding, b: SkewFinding): number {
+  const la = a.serving ?? a.training!;
+  const lb = b.serving ?? b.training!;
+  return la.file < lb.file ? -1 : la.file > lb.file ? 1 : la.line - lb.line || la.column - lb.column || a.kind.localeCompare(b.kind);
+}
+
+/** Discovers the pairs of a workspace folder and analyses them. */
+export async function analyzeWorkspace(root: string, options: AnalyzeOptions & DiscoverOptions = {}): Promise<SkewReport> {
+  const abs = path.resolve(root);
+  const { pairs } = discoverPairs(abs, options);
+  return analyzePairs(pairs, { ...options, root: abs });
+}
+
+export { keyInfo };

@@ -1,0 +1,431 @@
+/**
+ * Compares the preprocessing facts of the training side with those of the serving side (and each side with the
+ * paired ONNX model), semantically: library conventions are normalised first ((W, H) vs (H, W), cv2 BGR + cvtColor
+ * vs PIL RGB, ToTensor's implicit /255, mean/std written in 0–255 units, `x / 127.5 - 1`, scalar vs per-channel).
+ */
+import type { SkewFinding, SkewFix, SkewLocation, SkewSeverity } from '../../shared/skew';
+import type { Fact } from './facts';
+import { closeLists, display, numbers, sameValue, strings, toPython, type Value } from './values';
+
+/** The facts of one side after train/eval pipeline selection. */
+export type SideFacts = Map<string, Fact[]>;
+
+interface KeyInfo {
+  kind: string;
+  label: string;
+  severity: SkewSeverity;
+  /** Report when the step exists on one side only. */
+  oneSided?: boolean;
+}
+
+export function keyInfo(key: string): KeyInfo {
+  const [base, a, b] = key.split(':');
+  switch (base) {
+    case 'image.color': return { kind: 'color-order', label: 'Color order', severity: 'error', oneSided: false };
+    case 'image.size': return { kind: 'resize-size', label: 'Resize size', severity: 'error', oneSided: true };
+    case 'image.interpolation': return { kind: 'resize-interpolation', label: 'Resize interpolation', severity: 'warning' };
+    case 'image.crop': return { kind: 'crop', label: 'Center crop', severity: 'error', oneSided: true };
+    case 'image.scale': return { kind: 'scale', label: 'Pixel scaling', severity: 'error', oneSided: true };
+    case 'image.mean': return { kind: 'normalize-mean', label: 'Normalize mean', severity: 'error', oneSided: true };
+    case 'image.std': return { kind: 'normalize-std', label: 'Normalize std', severity: 'error', oneSided: true };
+    case 'image.layout': return { kind: 'layout', label: 'Tensor layout', severity: 'error' };
+    case 'image.dtype': return { kind: 'dtype', label: 'Input dtype', severity: 'warning' };
+    case 'image.clip': return { kind: 'clip', label: 'Pixel clipping', severity: 'warning' };
+    case 'image.standardize': return { kind: 'standardization', label: 'Per-image standardization', severity: 'error', oneSided: true };
+    case 'image.preprocess_input': return { kind: 'preprocess-input', label: 'Keras preprocess_input', severity: 'error', oneSided: true };
+    case 'image.processor': return { kind: 'image-processor', label: 'Image processor checkpoint', severity: 'error' };
+    case 'text.tokenizer': return { kind: 'tokenizer', label: 'Tokenizer checkpoint', severity: 'error' };
+    case 'text.max_length': return { kind: 'max-length', label: 'max_length', severity: 'error' };
+    case 'text.truncation': return { kind: 'truncation', label: 'Truncation', severity: 'error' };
+    case 'text.padding': return { kind: 'padding', label: 'Padding', severity: 'warning' };
+    case 'text.padding_side': return { kind: 'padding-side', label: 'Padding side', severity: 'error' };
+    case 'text.truncation_side': return { kind: 'truncation-side', label: 'Truncation side', severity: 'error' };
+    case 'text.lowercase': return { kind: 'lowercase', label: 'Lower-casing', severity: 'error' };
+    case 'text.strip': return { kind: 'strip', label: 'Whitespace stripping', severity: 'info', oneSided: true };
+    case 'text.unicode': return { kind: 'unicode-normalization', label: 'Unicode normalization', severity: 'warning', oneSided: true };
+    case 'tabular.features': return { kind: 'feature-order', label: 'Feature order', severity: 'error' };
+    case 'tabular.fill': return { kind: 'fill-value', label: `Missing-value fill for '${a}'`, severity: 'error', oneSided: true };
+    case 'tabular.transform': return { kind: 'transform', label: `Transform of '${a}'`, severity: 'error', oneSided: true };
+    case 'tabular.clip': return { kind: 'clip', label: `Clipping of '${a}'`, severity: 'warning', oneSided: true };
+    case 'tabular.window': return { kind: 'window', label: `${b} window of '${a}'`, severity: 'error', oneSided: true };
+    case 'tabular.categories': return { kind: 'categories', label: `Categories ${a}`, severity: 'error' };
+    case 'tabular.map': return { kind: 'category-map', label: `Category map ${a}['${b}']`, severity: 'error' };
+    case 'tabular.onehot_unknown': return { kind: 'unknown-category', label: 'Unknown-category handling', severity: 'warning' };
+    case 'tabular.imputer': return { kind: 'imputer', label: 'Imputer strategy', severity: 'error' };
+    case 'tabular.mean': return { kind: 'scaler-stats', label: 'Standardization mean', severity: 'error' };
+    case 'tabular.std': return { kind: 'scaler-stats', label: 'Standardization std', severity: 'error' };
+    case 'tabular.reference_date': return { kind: 'reference-date', label: 'Reference date', severity: 'info' };
+    case 'audio.sample_rate': return { kind: 'sample-rate', label: 'Sample rate', severity: 'error' };
+    case 'audio.feature_sr': return { kind: 'sample-rate', label: 'Spectrogram sample rate', severity: 'error' };
+    case 'audio.n_fft': return { kind: 'n-fft', label: 'n_fft', severity: 'error' };
+    case 'audio.hop_length': return { kind: 'hop-length', label: 'hop_length', severity: 'error' };
+    case 'audio.win_length': return { kind: 'win-length', label: 'win_length', severity: 'error' };
+    case 'audio.n_mels': return { kind: 'n-mels', label: 'n_mels', severity: 'error' };
+    case 'audio.n_mfcc': return { kind: 'n-mfcc', label: 'n_mfcc', severity: 'error' };
+    case 'audio.db': return { kind: 'db-scaling', label: 'dB scaling', severity: 'error', oneSided: true };
+    case 'audio.extractor': return { kind: 'feature-extractor', label: 'Feature extractor checkpoint', severity: 'error' };
+    default: return { kind: base.replace(/^\w+\./, '').replace(/_/g, '-'), label: base, severity: 'warning' };
+  }
+}
+
+/** Keys that are inputs of the color computation or handled separately, never compared directly. */
+const SPECIAL = new Set(['image.load', 'image.convert', 'image.flip', 'augment.random', 'tabular.fit', 'tabular.stat', 'tabular.get_dummies']);
+
+export function domainOf(key: string): string {
+  return key.slice(0, key.indexOf('.'));
+}
+
+export function locate(f: Fact): SkewLocation {
+  const o = f.origin;
+  if (o) return { file: o.file, line: o.row + 1, column: o.col + 1, endLine: o.endRow + 1, endColumn: o.endCol + 1 };
+  const n = f.node;
+  return { file: f.mod.file, line: n.row + 1, column: n.col + 1, endLine: n.endRow + 1, endColumn: n.endCol + 1 };
+}
+
+export function shown(f: Fact): string {
+  if (f.shown) return f.shown;
+  return display(f.value);
+}
+
+function equalFacts(key: string, a: Fact, b: Fact): boolean {
+  const base = key.split(':')[0];
+  if (base === 'image.mean' || base === 'image.std' || base === 'image.scale' || base === 'tabular.mean' || base === 'tabular.std') {
+    const x = numbers(a.value);
+    const y = numbers(b.value);
+    return !!x && !!y && closeLists(x, y);
+  }
+  if (base === 'tabular.categories') {
+    const x = strings(a.value);
+    const y = strings(b.value);
+    return !!x && !!y && x.length === y.length && x.every((v) => y.includes(v));
+  }
+  if (base === 'tabular.fill' || base === 'tabular.map') {
+    const x = numbers(a.value);
+    const y = numbers(b.value);
+    if (x && y) return closeLists(x, y);
+  }
+  return sameValue(a.value, b.value);
+}
+
+/** Render the training value into the serving literal's syntax (undefined when no safe edit exists). */
+export function fixFor(serving: Fact, target: Value, targetShown: string): SkewFix | undefined {
+  const o = serving.origin;
+  if (!o || !o.literal || !serving.fixStyle) return undefined;
+  let text: string | undefined;
+  const lastSeg = (name: string): string => o.text.replace(/[A-Za-z_0-9]+$/, name);
+  switch (serving.fixStyle) {
+    case 'literal':
+      text = toPython(target, o.text.trimStart().startsWith('('));
+      if (text && target.k === 'list' && o.text.trimStart().startsWith('[')) text = toPython({ ...target, tuple: false });
+      break;
+    case 'wh-size': {
+      const ns = numbers(target);
+      if (ns?.length === 2) text = o.text.trimStart().startsWith('[') ? `[${ns[1]}, ${ns[0]}]` : `(${ns[1]}, ${ns[0]})`;
+      break;
+    }
+    case 'cv2-interp': {
+      const name = target.k === 'str' ? target.v : undefined;
+      const map: Record<string, string> = { nearest: 'INTER_NEAREST', bilinear: 'INTER_LINEAR', bicubic: 'INTER_CUBIC', area: 'INTER_AREA', lanczos: 'INTER_LANCZOS4' };
+      const codes: Record<string, number> = { nearest: 0, bilinear: 1, bicubic: 2, area: 3, lanczos: 4 };
+      if (name && map[name]) text = /^\d+$/.test(o.text) ? String(codes[name]) : /\./.test(o.text) ? lastSeg(map[name]) : `cv2.${map[name]}`;
+      break;
+    }
+    case 'pil-interp':
+    case 'tv-interp': {
+      const name = target.k === 'str' ? target.v : undefined;
+      const map: Record<string, string> = { nearest: 'NEAREST', bilinear: 'BILINEAR', bicubic: 'BICUBIC', lanczos: 'LANCZOS', box: 'BOX', hamming: 'HAMMING' };
+      const codes: Record<string, number> = { nearest: 0, lanczos: 1, bilinear: 2, bicubic: 3, box: 4, hamming: 5 };
+      if (name && map[name]) text = /^\d+$/.test(o.text) ? String(codes[name]) : /\./.test(o.text) ? lastSeg(map[name]) : undefined;
+      break;
+    }
+    default:
+      break;
+  }
+  if (text === undefined || text === o.text) return undefined;
+  void targetShown;
+  return { file: o.file, line: o.row + 1, column: o.col + 1, endLine: o.endRow + 1, endColumn: o.endCol + 1, newText: text };
+}
+
+/**
+ * Picks the facts that describe what a side feeds the model: random augmentations are dropped, and when a
+ * side defines several pipelines (train vs val/test), the evaluation one wins on the training side.
+ */
+export function selectFacts(facts: Fact[], side: 'training' | 'serving'): SideFacts {
+  const byKey: SideFacts = new Map();
+  for (const f of facts) {
+    if (f.random && f.key !== 'augment.random') continue;
+    const list = byKey.get(f.key);
+    if (list) list.push(f);
+    else byKey.set(f.key, [f]);
+  }
+  for (const [key, list] of byKey) {
+    if (SPECIAL.has(key) || list.length < 2) continue;
+    const evalOnes = list.filter((f) => /\b(val|valid|validation|eval|evaluation|test|infer|inference|predict|serve|serving)\b|_(val|eval|test)\b|(val|eval|test)_/.test(f.context));
+    const notTrain = list.filter((f) => !/train|augment/.test(f.context));
+    if (side === 'training' && evalOnes.length) byKey.set(key, evalOnes);
+    else if (notTrain.length && notTrain.length < list.length) byKey.set(key, notTrain);
+  }
+  return byKey;
+}
+
+/** Net color order of a side: each loader's color, then the conversions and channel flips in the side's files. */
+export function resolveColor(facts: Fact[]): Fact | undefined {
+  const byFile = new Map<string, Fact[]>();
+  for (const f of facts) {
+    if (f.key !== 'image.load' && f.key !== 'image.convert' && f.key !== 'image.flip' && f.key !== 'image.color') continue;
+    const list = byFile.get(f.mod.file) ?? [];
+    list.push(f);
+    byFile.set(f.mod.file, list);
+  }
+  let result: Fact | undefined;
+  for (const list of byFile.values()) {
+    list.sort((a, b) => a.node.start - b.node.start);
+    const explicit = list.find((f) => f.key === 'image.color');
+    if (explicit) {
+      result = explicit;
+      continue;
+    }
+    const loaders = list.filter((f) => f.key === 'image.load');
+    const steps = list.filter((f) => f.key !== 'image.load');
+    let state: string | undefined = loaders.length ? (loaders[loaders.length - 1].value as { v: string }).v : undefined;
+    let last: Fact | undefined = loaders[loaders.length - 1];
+    const history: string[] = last ? [shown(last)] : [];
+    for (const s of steps) {
+      if (s.key === 'image.flip') {
+        if (state === 'RGB' || state === 'BGR') {
+          state = state === 'RGB' ? 'BGR' : 'RGB';
+          last = s;
+          history.push(shown(s));
+        }
+        continue;
+      }
+      const [from, to] = (s.value as { v: string }).v.split('>');
+      if (from === '*' || state === undefined || from === state) {
+        state = to;
+        last = s;
+        history.push(shown(s));
+      }
+    }
+    if (state && last) {
+      const missing = loaders.length && state === 'BGR' && history.length === 1 ? ', no cvtColor(…BGR2RGB)' : '';
+      result = { ...last, key: 'image.color', value: { k: 'str', v: state }, shown: `${state} (${history.join(' → ')}${missing})`, fixStyle: undefined, origin: undefined };
+    }
+  }
+  return result;
+}
+
+/** Normalises mean/std written in 0–255 units (no /255 anywhere) to the [0, 1] convention. */
+function normalizeScale(side: SideFacts): void {
+  const scale = side.get('image.scale');
+  const mean = side.get('image.mean');
+  const std = side.get('image.std');
+  if (scale?.length || !mean?.length) return;
+  const ms = numbers(mean[0].value);
+  if (!ms || Math.max(...ms) <= 1.5) return;
+  const div = (f: Fact): Fact => {
+    const ns = numbers(f.value);
+    return ns ? { ...f, value: { k: 'list', items: ns.map((v) => ({ k: 'num', v: v / 255 }) as Value), tuple: true }, shown: `${shown(f)} (÷255)`, fixStyle: undefined } : f;
+  };
+  side.set('image.mean', mean.map(div));
+  if (std) side.set('image.std', std.map(div));
+  side.set('image.scale', [{ ...mean[0], key: 'image.scale', value: { k: 'num', v: 1 / 255 }, shown: '1/255 (folded into mean/std)', fixStyle: undefined, origin: undefined }]);
+}
+
+function lowercaseOf(side: SideFacts): { on: boolean; fact?: Fact } {
+  const explicit = side.get('text.lowercase');
+  if (explicit?.length) {
+    const last = explicit[explicit.length - 1];
+    return { on: last.value.k === 'bool' && last.value.v, fact: last };
+  }
+  const tok = side.get('text.tokenizer')?.find((f) => f.value.k === 'str' && /uncased/i.test(f.value.v));
+  if (tok) return { on: true, fact: { ...tok, key: 'text.lowercase', shown: `lower-cased (${display(tok.value)} is uncased)`, fixStyle: undefined, origin: undefined } };
+  return { on: false };
+}
+
+function finding(key: string, t: Fact | undefined, s: Fact | undefined, message?: string): SkewFinding {
+  const info = keyInfo(key);
+  const tv = t ? shown(t) : null;
+  const sv = s ? shown(s) : null;
+  const msg = message ?? (t && s
+    ? `${info.label} differs from training: ${sv} (serving) vs ${tv} (training)`
+    : t
+      ? `${info.label} ${tv} at training has no counterpart at serving`
+      : `${info.label} ${sv} at serving has no counterpart at training`);
+  const out: SkewFinding = {
+    kind: info.kind,
+    severity: info.severity,
+    message: msg,
+    training: t ? locate(t) : null,
+    serving: s ? locate(s) : null,
+    trainingValue: tv,
+    servingValue: sv,
+  };
+  if (t && s) {
+    const fix = fixFor(s, t.value, tv ?? '');
+    if (fix) out.fix = fix;
+  }
+  return out;
+}
+
+/** Training vs serving findings. */
+export function compareSides(trainingFacts: Fact[], servingFacts: Fact[]): SkewFinding[] {
+  const t = selectFacts(trainingFacts, 'training');
+  const s = selectFacts(servingFacts, 'serving');
+  const tColor = resolveColor(trainingFacts.filter((f) => !f.random));
+  const sColor = resolveColor(servingFacts);
+  if (tColor) t.set('image.color', [tColor]);
+  else t.delete('image.color');
+  if (sColor) s.set('image.color', [sColor]);
+  else s.delete('image.color');
+  normalizeScale(t);
+  normalizeScale(s);
+
+  const domains = (side: SideFacts): Set<string> => {
+    const d = new Set<string>();
+    for (const [k, v] of side) if (v.length && !SPECIAL.has(k)) d.add(domainOf(k));
+    return d;
+  };
+  const tDomains = domains(t);
+  const sDomains = domains(s);
+  const findings: SkewFinding[] = [];
+
+  // Serving-only hazards.
+  for (const f of s.get('augment.random') ?? []) {
+    if (/train|augment/.test(f.context)) continue;
+    findings.push({
+      kind: 'random-augmentation', severity: 'error',
+      message: `Random augmentation ${shown(f)} is applied at serving (${f.via}); predictions become non-deterministic and differ from training's evaluation pipeline`,
+      training: null, serving: locate(f), trainingValue: null, servingValue: shown(f),
+    });
+  }
+  for (const f of s.get('tabular.fit') ?? []) {
+    findings.push({
+      kind: 'stat-recomputed', severity: 'error',
+      message: `${shown(f)} fits statistics on the request at serving; load the object fitted at training instead (joblib/pickle)`,
+      training: null, serving: locate(f), trainingValue: null, servingValue: shown(f),
+    });
+  }
+  for (const f of s.get('tabular.stat') ?? []) {
+    findings.push({
+      kind: 'stat-recomputed', severity: 'error',
+      message: `Statistic ${shown(f)} is recomputed on the request at serving instead of using the training value`,
+      training: null, serving: locate(f), trainingValue: null, servingValue: shown(f),
+    });
+  }
+  if (s.get('tabular.get_dummies')?.length && !servingFacts.some((f) => f.key === 'tabular.features')) {
+    const f = s.get('tabular.get_dummies')![0];
+    findings.push({
+      kind: 'categories', severity: 'error',
+      message: 'pd.get_dummies at serving creates columns from the request\'s values only; reindex to the training columns',
+      training: null, serving: locate(f), trainingValue: null, servingValue: 'pd.get_dummies',
+    });
+  }
+
+  const keys = new Set([...t.keys(), ...s.keys()]);
+  for (const key of keys) {
+    if (SPECIAL.has(key)) continue;
+    const d = domainOf(key);
+    if (!tDomains.has(d) || !sDomains.has(d)) continue;
+    const tl = t.get(key) ?? [];
+    const sl = s.get(key) ?? [];
+    if (key === 'text.lowercase') continue;
+    if (key === 'tabular.features') {
+      findings.push(...compareFeatures(tl, sl));
+      continue;
+    }
+    if (tl.length && sl.length) {
+      if (tl.some((a) => sl.some((b) => equalFacts(key, a, b)))) continue;
+      const tf = tl.find((f) => !f.isDefault) ?? tl[tl.length - 1];
+      const sf = sl[sl.length - 1];
+      findings.push(finding(key, tf, sf));
+      continue;
+    }
+    const info = keyInfo(key);
+    if (!info.oneSided) continue;
+    if (key.startsWith('tabular.fill:')) {
+      const other = (tl.length ? s : t).get('tabular.fill:*');
+      const mine = (tl.length ? tl : sl)[0];
+      if (other?.length) {
+        if (other.some((o) => equalFacts(key, mine, o))) continue;
+        findings.push(tl.length ? finding(key, mine, other[0]) : finding(key, other[0], mine));
+        continue;
+      }
+      if (key === 'tabular.fill:*') {
+        // A blanket fill on one side vs per-column fills on the other: compared per column above.
+        if ([...(tl.length ? s : t).keys()].some((k) => k.startsWith('tabular.fill:'))) continue;
+      }
+    }
+    if (key === 'image.size' || key === 'image.crop') {
+      // A side that never loads or resizes images probably receives prepared tensors: not comparable.
+      const other = tl.length ? s : t;
+      if (!other.has('image.size') && !other.has('image.crop') && !other.has('image.color')) continue;
+    }
+    findings.push(tl.length ? finding(key, tl[tl.length - 1], undefined) : finding(key, undefined, sl[sl.length - 1]));
+  }
+
+  if (tDomains.has('text') && sDomains.has('text')) {
+    const tl = lowercaseOf(t);
+    const sl = lowercaseOf(s);
+    if (tl.on !== sl.on) {
+      const msg = `Lower-casing differs from training: ${sl.on ? shown(sl.fact!) : 'not lower-cased'} (serving) vs ${tl.on ? shown(tl.fact!) : 'not lower-cased'} (training)`;
+      findings.push(finding('text.lowercase', tl.fact, sl.fact, msg));
+    }
+  }
+  return dedupe(findings);
+}
+
+function compareFeatures(tl: Fact[], sl: Fact[]): SkewFinding[] {
+  if (!tl.length || !sl.length) return [];
+  const out: SkewFinding[] = [];
+  const usedS = new Set<Fact>();
+  for (const a of tl) {
+    const as = strings(a.value)!;
+    // Same variable name first, else the list with the most columns in common.
+    let b = sl.find((x) => x.name === a.name && !usedS.has(x));
+    if (!b) {
+      let best = 0;
+      for (const x of sl) {
+        const xs = strings(x.value)!;
+        const common = xs.filter((v) => as.includes(v)).length / Math.max(xs.length, as.length);
+        if (common > best && common >= 0.5) {
+          best = common;
+          b = x;
+        }
+      }
+    }
+    if (!b) continue;
+    usedS.add(b);
+    const bs = strings(b.value)!;
+    if (as.length === bs.length && as.every((v, i) => v === bs[i])) continue;
+    const missing = as.filter((v) => !bs.includes(v));
+    const extra = bs.filter((v) => !as.includes(v));
+    const base = finding('tabular.features', a, b);
+    if (missing.length || extra.length) {
+      base.kind = 'feature-set';
+      base.message = `Feature set differs from training (${b.name ?? 'serving'} vs ${a.name ?? 'training'}):${missing.length ? ` missing at serving ${missing.map((x) => `'${x}'`).join(', ')}` : ''}${missing.length && extra.length ? ';' : ''}${extra.length ? ` only at serving ${extra.map((x) => `'${x}'`).join(', ')}` : ''}`;
+    } else {
+      const first = as.findIndex((v, i) => v !== bs[i]);
+      let lastDiff = first;
+      for (let i = as.length - 1; i > first; i--) if (as[i] !== bs[i]) {
+        lastDiff = i;
+        break;
+      }
+      const span = (xs: string[]): string => xs.slice(first, lastDiff + 1).map((x) => `'${x}'`).join(', ');
+      base.message = `Feature order differs from training at positions ${first + 1}–${lastDiff + 1}: ${span(bs)} (serving) vs ${span(as)} (training)`;
+      base.servingValue = span(bs);
+      base.trainingValue = span(as);
+    }
+    out.push(base);
+  }
+  return out;
+}
+
+function dedupe(findings: SkewFinding[]): SkewFinding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.kind}|${f.training?.file}:${f.training?.line}:${f.training?.column}|${f.serving?.file}:${f.serving?.line}:${f.serving?.column}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,237 @@
+/**
+ * Which files are compared: pairs from `.mlpreflight/skew.json` or the `mlPreflight.skew.pairs` setting, else
+ * a heuristic over the workspace's Python files (train, dataset, data, features, preprocess… vs
+ * serve, app, handler, predict, inference…, Triton `model.py`, TorchServe handlers, FastAPI/Flask apps), and the
+ * ONNX model of each pair (configured, referenced by a string in the code, or alone near the pair).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { SkewPair, SkewPairConfig } from '../../shared/skew';
+
+export const CONFIG_FILE = path.join('.mlpreflight', 'skew.json');
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', 'env', '.env', '__pycache__', 'site-packages', 'dist', 'build', '.tox', '.mypy_cache', '.pytest_cache', '.ipynb_checkpoints', '.mlpreflight']);
+
+export class SkewConfigError extends Error {
+  constructor(readonly file: string, readonly detail: string) {
+    super(`${file}: ${detail}`);
+  }
+  static is(ex: unknown): ex is SkewConfigError {
+    return ex instanceof SkewConfigError;
+  }
+}
+
+/** Lists `.py` (and `.onnx`) files under `root`, skipping virtualenvs, caches and VCS folders. */
+export function listFiles(root: string, maxFiles = 20_000, signal?: AbortSignal): { py: string[]; onnx: string[]; truncated: boolean } {
+  const py: string[] = [];
+  const onnx: string[] = [];
+  const stack = [path.resolve(root)];
+  let truncated = false;
+  while (stack.length) {
+    if (signal?.aborted) break;
+    const dir = stack.pop()!;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? 1 : -1));
+    for (const e of entries) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name) && !e.name.startsWith('.')) stack.push(path.join(dir, e.name));
+      } else if (e.isFile()) {
+        if (e.name.endsWith('.py')) {
+          if (py.length >= maxFiles) {
+            truncated = true;
+            continue;
+          }
+          py.push(path.join(dir, e.name));
+        } else if (e.name.endsWith('.onnx')) onnx.push(path.join(dir, e.name));
+      }
+    }
+  }
+  py.sort();
+  onnx.sort();
+  return { py, onnx, truncated };
+}
+
+const SERVING_DIRS = new Set(['serving', 'serve', 'server', 'api', 'app', 'inference', 'deploy', 'deployment', 'service', 'services', 'handler', 'handlers', 'endpoint', 'endpoints', 'triton', 'torchserve', 'predictor']);
+const TRAINING_DIRS = new Set(['training', 'train', 'trainer', 'pipelines', 'preprocessing', 'features', 'feature_engineering']);
+const SERVING_NAME = /^(serve|serving|server|app|api|handler|handlers|predict|predictor|prediction|inference|infer|service|endpoint|main_api|wsgi|asgi)([_-]\w*)?\.py$|_(serve|serving|handler|inference|predict|predictor|api|app)\.py$/i;
+const TRAINING_NAME = /^(train|training|trainer|dataset|datasets|data|dataloader|data_loader|features?|feature_engineering|preprocess\w*|prepare\w*|transforms?|augment\w*|fit)([_-]\w*)?\.py$|_(train|training|dataset|features?|preprocess\w*)\.py$/i;
+const TEST_FILE = /(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])test_[^/\\]*\.py$|_test\.py$|conftest\.py$/;
+
+/** `training`, `serving` or undefined for one file (path relative to the root). */
+export function classify(rel: string, head?: string): 'training' | 'serving' | undefined {
+  if (TEST_FILE.test(rel)) return undefined;
+  const parts = rel.split(/[/\\]/);
+  const base = parts[parts.length - 1];
+  const dirs = parts.slice(0, -1).map((d) => d.toLowerCase());
+  if (base === 'model.py' && (dirs.length >= 1 && /^\d+$/.test(dirs[dirs.length - 1]))) return 'serving'; // Triton python backend: <model>/<version>/model.py
+  if (dirs.some((d) => SERVING_DIRS.has(d))) return 'serving';
+  if (dirs.some((d) => TRAINING_DIRS.has(d))) return 'training';
+  if (SERVING_NAME.test(base)) return 'serving';
+  if (TRAINING_NAME.test(base)) return 'training';
+  if (head && /\bFastAPI\s*\(|\bFlask\s*\(|torch_handler|BaseHandler\b|triton_python_backend_utils|\bbentoml\b|\bray\.serve\b|@serve\.deployment|\bkserve\b/.test(head)) return 'serving';
+  return undefined;
+}
+
+function commonDepth(a: string, b: string): number {
+  const pa = path.dirname(a).split(path.sep);
+  const pb = path.dirname(b).split(path.sep);
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  return i;
+}
+
+function readHead(file: string): string {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      const n = fs.readSync(fd, buf, 0, buf.length, 0);
+      return buf.subarray(0, n).toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
+
+/** Heuristic pairs: each group of serving files with the training files nearest to it in the folder tree. */
+export function heuristicPairs(root: string, files: string[], models: string[]): SkewPair[] {
+  const training: string[] = [];
+  const serving: string[] = [];
+  for (const f of files) {
+    const rel = path.relative(root, f);
+    let side = classify(rel);
+    if (side === undefined && !TEST_FILE.test(rel)) side = classify(rel, readHead(f));
+    if (side === 'training') training.push(f);
+    else if (side === 'serving') serving.push(f);
+  }
+  const groups = new Map<string, { training: string[]; serving: string[] }>();
+  const rootDepth = path.resolve(root).split(path.sep).length;
+  for (const s of serving) {
+    let best = -1;
+    let near: string[] = [];
+    for (const t of training) {
+      const d = commonDepth(s, t);
+      if (d > best) {
+        best = d;
+        near = [t];
+      } else if (d === best) near.push(t);
+    }
+    // The nearest training files must share a folder below the root's parent (no pairing across unrelated trees).
+    if (!near.length || best < rootDepth) continue;
+    const key = near.join('\0');
+    const g = groups.get(key) ?? { training: near, serving: [] };
+    g.serving.push(s);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => {
+    const pair: SkewPair = { training: g.training, serving: g.serving, source: 'heuristic' };
+    const model = nearestModel([...g.training, ...g.serving], models);
+    if (model) pair.model = model;
+    return pair;
+  });
+}
+
+/** The ONNX model alone in the pair's nearest common folder (or one of its direct subfolders). */
+export function nearestModel(files: string[], models: string[]): string | undefined {
+  if (!models.length || !files.length) return undefined;
+  let common = path.dirname(files[0]);
+  for (const f of files) while (!(path.dirname(f) + path.sep).startsWith(common + path.sep) && common !== path.dirname(common)) common = path.dirname(common);
+  const near = models.filter((m) => {
+    const rel = path.relative(common, m);
+    return !rel.startsWith('..') && rel.split(path.sep).length <= 2;
+  });
+  return near.length === 1 ? near[0] : undefined;
+}
+
+/** Expands a path or a simple glob (`*`, `**`, `?`) relative to root against the listed files. */
+export function expand(root: string, pattern: string, files: string[]): string[] {
+  const abs = path.resolve(root, pattern);
+  if (!/[*?[]/.test(pattern)) return fs.existsSync(abs) ? [abs] : [];
+  const re = globToRegExp(pattern.replace(/\\/g, '/'));
+  return files.filter((f) => re.test(path.relative(root, f).split(path.sep).join('/')));
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+        i += glob[i + 2] === '/' ? 2 : 1;
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Validates the `pairs` of `.mlpreflight/skew.json` or of the setting. */
+export function parsePairConfig(raw: unknown, source: string): SkewPairConfig[] {
+  const list = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? (raw as { pairs?: unknown }).pairs : undefined;
+  if (!Array.isArray(list)) throw new SkewConfigError(source, 'expected { "pairs": [{ "training": [...], "serving": [...], "model"?: "..." }] }');
+  return list.map((p, i) => {
+    const o = p as Record<string, unknown>;
+    const arr = (k: string): string[] => {
+      const v = o?.[k];
+      const xs = typeof v === 'string' ? [v] : v;
+      if (!Array.isArray(xs) || !xs.length || !xs.every((x) => typeof x === 'string')) throw new SkewConfigError(source, `pairs[${i}].${k} must be a non-empty list of paths or globs`);
+      return xs as string[];
+    };
+    const model = o?.model;
+    if (model !== undefined && typeof model !== 'string') throw new SkewConfigError(source, `pairs[${i}].model must be a path`);
+    return { training: arr('training'), serving: arr('serving'), ...(typeof model === 'string' ? { model } : {}) };
+  });
+}
+
+/** Reads `.mlpreflight/skew.json` under root (undefined when absent; throws {@link SkewConfigError} when invalid). */
+export function readPairConfig(root: string): SkewPairConfig[] | undefined {
+  const file = path.join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (ex) {
+    throw new SkewConfigError(file, `invalid JSON (${ex instanceof Error ? ex.message : String(ex)})`);
+  }
+  return parsePairConfig(raw, file);
+}
+
+export interface DiscoverOptions {
+  /** `mlPreflight.skew.pairs` (used when there is no `.mlpreflight/skew.json`). */
+  settingsPairs?: SkewPairConfig[];
+  maxFiles?: number;
+  signal?: AbortSignal;
+}
+
+/** The pairs of a workspace folder: config file, else settings, else heuristics. */
+export function discoverPairs(root: string, options: DiscoverOptions = {}): { pairs: SkewPair[]; truncated: boolean } {
+  const { py, onnx, truncated } = listFiles(root, options.maxFiles, options.signal);
+  const fromConfig = readPairConfig(root);
+  const configured = fromConfig ?? (options.settingsPairs?.length ? options.settingsPairs : undefined);
+  if (configured) {
+    const source = fromConfig ? 'config' : 'settings';
+    const pairs = configured.map((c): SkewPair => {
+      const training = [...new Set(c.training.flatMap((g) => expand(root, g, py)))];
+      const serving = [...new Set(c.serving.flatMap((g) => expand(root, g, py)))];
+      const pair: SkewPair = { training, serving, source };
+      const model = c.model ? path.resolve(root, c.model) : nearestModel([...training, ...serving], onnx);
+      if (model) pair.model = model;
+      return pair;
+    });
+    return { pairs: pairs.filter((p) => p.training.length && p.serving.length), truncated };
+  }
+  return { pairs: heuristicPairs(root, py, onnx), truncated };
+}

@@ -1,0 +1,178 @@
+/**
+ * "ML Preflight: Profile Model" (`mlPreflight.profileModel`): runs `profileModel` (src/core/profile) on a
+ * workspace model in a fresh worker process, with a cancellable progress notification, then shows the
+ * results tab, updates the tree's "Latency p50" row and the status bar.
+ *
+ * Workspace Trust: running a model executes it in ONNX Runtime, so the command is hidden in untrusted
+ * workspaces (`when: isWorkspaceTrusted`) and refuses with an explanation when invoked anyway.
+ */
+import * as vscode from 'vscode';
+import { OnnxInspectError } from '../../core/onnx/errors';
+import { baselineDir } from '../../core/profile/baseline';
+import { ProfileError } from '../../core/profile/errors';
+import { profileModel, type ProfileOptions } from '../../core/profile/profile';
+import { WorkerError } from '../../core/runtime/workerClient';
+import { formatLatencyMs } from '../../shared/profileFormat';
+import type { ProfileResult } from '../../shared/profileResult';
+import { displayName } from '../inspectUri';
+import { errorMessage, reportError, type Log } from '../log';
+import type { ModelIndex } from '../modelIndex';
+import { readProfileConfig } from './config';
+import { latencyRegistry } from './latencyRegistry';
+import { ProfileResultsPanel } from './resultsPanel';
+
+export const ProfileCommandId = {
+  /** {@link profileCommand} */
+  ProfileModel: 'mlPreflight.profileModel',
+  /** Reveals the results tab of the last profiled model (status bar). */
+  ShowProfileResults: 'mlPreflight.showProfileResults',
+} as const;
+
+interface Deps {
+  context: vscode.ExtensionContext;
+  index: ModelIndex;
+  log: Log;
+}
+
+/** Overrides for programmatic callers (tests, other commands): any `ProfileOptions` that are plain data. */
+export type ProfileOverrides = Pick<ProfileOptions, 'iterations' | 'batches' | 'maxBatch' | 'threads' | 'ep' | 'budgetMs' | 'costPerHour' | 'opProfileRuns' | 'warmup' | 'dims' | 'shapes' | 'durationS' | 'saveBaseline'>;
+
+function targetOf(arg: unknown): vscode.Uri | undefined {
+  if (arg === undefined || arg === null) return undefined;
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg.trim()) return /^[a-z][\w+.-]+:/i.test(arg) && !/^[a-z]:[\\/]/i.test(arg) ? vscode.Uri.parse(arg, true) : vscode.Uri.file(arg);
+  if (typeof arg === 'object' && 'uri' in arg && (arg as { uri: unknown }).uri instanceof vscode.Uri) return (arg as { uri: vscode.Uri }).uri;
+  throw new Error(`ML Preflight: Profile Model expects a model Uri or path, got ${typeof arg}`);
+}
+
+async function pickModel(index: ModelIndex): Promise<vscode.Uri | undefined> {
+  await index.whenScanned();
+  type Item = vscode.QuickPickItem & { uri?: vscode.Uri };
+  const items: Item[] = index.models.map((m) => ({ label: m.name, description: m.folder || undefined, uri: m.uri, detail: latencyRegistry.summary(m.uri)?.text }));
+  if (items.length) items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+  items.push({ label: '$(folder-opened) Browse…', description: 'Pick a model file from disk', alwaysShow: true });
+  const picked = await vscode.window.showQuickPick(items, { title: 'Profile Model', placeHolder: 'Select an ONNX model to profile', matchOnDescription: true });
+  if (!picked) return undefined;
+  if (picked.uri) return picked.uri;
+  const files = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Profile', filters: { 'ONNX models': ['onnx'] } });
+  return files?.[0];
+}
+
+const TRUST_MESSAGE = 'Profiling runs the model in ONNX Runtime, so it needs a trusted workspace. Inspection keeps working without trust.';
+
+/**
+ * Profiles a model and resolves to its `ProfileResult` (undefined when the pick is dismissed or the run is cancelled).
+ *
+ * @throws Error (after an error notification) when the workspace is untrusted or the model cannot be profiled.
+ */
+async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverrides = {}): Promise<ProfileResult | undefined> {
+  const { log, index } = deps;
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(TRUST_MESSAGE, 'Manage Workspace Trust').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    throw new Error(`ML Preflight: ${TRUST_MESSAGE}`);
+  }
+  const uri = targetOf(arg) ?? (await pickModel(index));
+  if (!uri) return undefined;
+  if (uri.scheme !== 'file') {
+    const message = `Cannot profile ${displayName(uri)}: ONNX Runtime needs a file on disk`;
+    reportError(log, message);
+    throw new Error(message);
+  }
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  const config = readProfileConfig(folder ?? uri);
+  const file = displayName(uri);
+  const panel = ProfileResultsPanel.show(deps.context.extensionUri, uri, log, (u) => void vscode.commands.executeCommand(ProfileCommandId.ProfileModel, u));
+  panel.running('starting the ONNX Runtime worker…');
+  log.info(`Profiling ${file} (${overrides.ep ?? config.ep}, up to batch ${overrides.maxBatch ?? config.maxBatch})`);
+  const started = performance.now();
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Profiling ${uri.path.split('/').pop()}`, cancellable: true },
+      async (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        let done = 0;
+        try {
+          return await profileModel(uri.fsPath, {
+            ep: config.ep,
+            maxBatch: config.maxBatch,
+            iterations: config.iterations,
+            threads: config.threads,
+            dims: config.dims,
+            budgetMs: config.budgetMs,
+            costPerHour: config.costPerHour,
+            timeoutMs: config.timeoutMs,
+            maxRssBytes: config.maxRssBytes,
+            baselineDir: config.saveBaselines && folder ? baselineDir(folder.uri.fsPath) : undefined,
+            ...overrides,
+            signal: controller.signal,
+            onProgress: (p) => {
+              const increment = p.total ? ((p.done - done) / p.total) * 100 : 0;
+              done = p.done;
+              progress.report({ message: p.message, increment: increment > 0 ? increment : undefined });
+              panel.running(p.message);
+            },
+          });
+        } finally {
+          sub.dispose();
+        }
+      },
+    );
+    latencyRegistry.set(uri, result);
+    panel.show(result);
+    const first = result.runs[0];
+    log.info(`Profiled ${file} in ${Math.round(performance.now() - started)} ms: ${first ? `p50 ${formatLatencyMs(first.p50)} at batch ${first.batch}` : 'no runs'}${result.baseline ? `, ${result.baseline.regressions} regression(s) vs baseline` : ''}`);
+    if (result.baseline?.regressions) {
+      void vscode.window.showWarningMessage(`${uri.path.split('/').pop()}: ${result.baseline.regressions} metric(s) regressed by more than ${result.baseline.threshold * 100} % against the last baseline.`);
+    }
+    return result;
+  } catch (ex) {
+    if (ex instanceof WorkerError && ex.kind === 'aborted') {
+      log.info(`Profiling ${file} cancelled`);
+      panel.error('aborted', 'Profiling was cancelled.');
+      return undefined;
+    }
+    const kind = ex instanceof WorkerError ? ex.kind : ProfileError.is(ex) ? ex.reason : OnnxInspectError.is(ex) ? ex.reason : 'internal';
+    const message = `Cannot profile ${file}: ${errorMessage(ex)}`;
+    panel.error(kind, message);
+    reportError(log, message, ex);
+    throw new Error(message, { cause: ex });
+  }
+}
+
+function createStatusBar(): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('mlPreflight.profileLatency', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'ML Preflight: last profiled latency';
+  item.command = ProfileCommandId.ShowProfileResults;
+  const update = (): void => {
+    const latest = latencyRegistry.latest();
+    if (!latest) {
+      item.hide();
+      return;
+    }
+    const s = latest.summary;
+    item.text = `$(pulse) p50 ${s.p50Text}`;
+    item.tooltip = `${s.uri.path.split('/').pop()}: ${s.text}${s.regressions ? `, ${s.regressions} regression(s) vs baseline` : ''}. Click to show the profile.`;
+    item.backgroundColor = s.regressions ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+    item.show();
+  };
+  const sub = latencyRegistry.onDidChange(update);
+  return vscode.Disposable.from(item, sub);
+}
+
+/** Registers the profiler's commands and status bar item; the caller pushes the result into `context.subscriptions`. */
+export function registerProfiling(deps: Deps): vscode.Disposable[] {
+  return [
+    latencyRegistry,
+    createStatusBar(),
+    vscode.commands.registerCommand(ProfileCommandId.ProfileModel, (arg?: unknown, overrides?: ProfileOverrides) => profileCommand(deps, arg, overrides ?? {})),
+    vscode.commands.registerCommand(ProfileCommandId.ShowProfileResults, () => {
+      const latest = latencyRegistry.latest();
+      if (!latest) return;
+      ProfileResultsPanel.show(deps.context.extensionUri, latest.summary.uri, deps.log, (u) => void vscode.commands.executeCommand(ProfileCommandId.ProfileModel, u)).show(latest.result);
+    }),
+    { dispose: () => ProfileResultsPanel.disposeAll() },
+  ];
+}
