@@ -5,7 +5,7 @@
 //   webview    browser/esm                            -> dist/webview/*.js
 // esbuild strips types without checking them: `npm run typecheck` runs tsc --noEmit.
 import * as esbuild from 'esbuild';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -48,11 +48,17 @@ const builds = [
     format: 'esm',
     // VS Code 1.100 ships Electron 34 -> Chrome 132 -> ES2024.
     target: 'es2022',
-    entryPoints: { model: 'webview-ui/model/main.ts', profile: 'webview-ui/profile/main.ts' },
+    entryPoints: { model: 'webview-ui/model/main.ts', profile: 'webview-ui/profile/main.ts', checklist: 'webview-ui/checklist/main.ts', drift: 'webview-ui/drift/main.ts' },
     outdir: 'dist/webview',
     logOverride: { 'import-is-undefined': 'error' },
   },
 ].filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));
+
+// The skew analysis (src/core/skew/pyAst.ts) parses Python with web-tree-sitter: both wasm files must sit next to
+// the bundles (it looks in the bundle's own folder, __dirname = dist/).
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
+copyFileSync('node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm');
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

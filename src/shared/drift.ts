@@ -101,10 +101,13 @@ export interface ColumnDrift {
   method: DriftMethod | null;
   /** Why the method was chosen (e.g. `reference ≤ 1000 rows, 17 unique values → KS`). */
   methodReason: string;
-  /** p-value or distance of `method`; null when not tested or infinite. */
+  /**
+   * Test statistic of `method` (KS D, χ², z, or the distance itself); null when not tested or infinite
+   * (`statisticInfinite`). The threshold applies to `pValue` for KS/chi-square/Z and to `statistic` otherwise.
+   */
   statistic: number | null;
   statisticInfinite?: boolean;
-  /** p-value of `method` when it is a test with a p-value, else null. */
+  /** p-value of `method` when it is a test with a p-value (ks, chisquare, z), else null. */
   pValue: number | null;
   threshold: number | null;
   drifted: boolean;
@@ -203,7 +206,7 @@ export interface DriftOptions {
   mode?: 'evidently' | 'tfdv';
 }
 
-/** `mlPreflight.drift` workspace config file (`.ml-preflight/drift.json`) and settings shape. */
+/** `mlPreflight.drift` workspace config file (`.mlpreflight/drift.json`) and settings shape. */
 export interface DriftConfigFile {
   columns?: Record<string, ColumnOverride>;
   include?: string[];

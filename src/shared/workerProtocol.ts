@@ -41,6 +41,8 @@ export interface WarmupPlan {
   windowMinIterations?: number;
   windowMinMs?: number;
   maxWindows?: number;
+  /** `stable`: give up (not stable) after this much warm-up time, ms. */
+  maxMs?: number;
 }
 
 /** Profile one model: session creation, a timed run per batch size, then a separate profiled session for per-op times. */
@@ -57,6 +59,8 @@ export interface ProfileRequest {
   iterations: number;
   /** Measure for this long per batch instead of a count (ms). */
   durationMs?: number;
+  /** With a count: stop a batch early after this long (ms), keeping the iterations done (at least 1). */
+  maxMeasureMs?: number;
   warmup: WarmupPlan;
   /** Profiled runs for the per-op breakdown (0 = skip); run at `batches[0]`. The first is not counted. */
   opProfileRuns: number;

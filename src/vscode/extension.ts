@@ -12,6 +12,9 @@ import { createLog } from './log';
 import { ModelIndex } from './modelIndex';
 import { ModelTreeProvider, TREE_VIEW_ID } from './modelTree';
 import { registerProfiling } from './profile/register';
+import { registerChecklist } from './checklist/register';
+import { registerDrift } from './drift/register';
+import { registerSkew } from './skew/register';
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
@@ -25,6 +28,9 @@ export function activate(context: vscode.ExtensionContext): void {
     InspectorEditorProvider.register(context.extensionUri, index, log),
     ...registerCommands({ index, log }),
     ...registerProfiling({ context, index, log }),
+    ...registerChecklist({ context, index, log, tree }),
+    ...registerSkew({ context, log }),
+    ...registerDrift({ context, log, tree }),
   );
   const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
   log.info(`ML Preflight ${version} activated (${vscode.env.appName} ${vscode.version}, ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace)`);

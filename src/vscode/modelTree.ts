@@ -30,7 +30,25 @@ interface FactNode {
   readonly children?: readonly FactNode[];
 }
 
-export type TreeNode = RootNode | ModelNode | FactNode;
+/**
+ * A root section contributed by another area (e.g. the deployment checklist, `src/vscode/checklist`): its
+ * nodes are opaque here; the section renders and expands them. Added with {@link ModelTreeProvider.addSection}.
+ */
+export interface TreeSection {
+  readonly onDidChange: vscode.Event<void>;
+  roots(): readonly unknown[] | Promise<readonly unknown[]>;
+  children(node: unknown): readonly unknown[] | Promise<readonly unknown[]>;
+  item(node: unknown): vscode.TreeItem;
+}
+
+/** A node of a contributed section. */
+interface SectionNode {
+  readonly kind: 'section';
+  readonly section: TreeSection;
+  readonly node: unknown;
+}
+
+export type TreeNode = RootNode | ModelNode | FactNode | SectionNode;
 
 /** Shows at most this many names in an `Inputs:`/`Outputs:` label. */
 const NAMES_IN_LABEL = 3;
@@ -140,6 +158,7 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   readonly onDidChangeTreeData = this.changeEmitter.event;
   private readonly root: RootNode = { kind: 'root' };
   private readonly subscription: vscode.Disposable;
+  private readonly sections: { section: TreeSection; subscription: vscode.Disposable }[] = [];
 
   constructor(private readonly index: ModelIndex) {
     this.subscription = vscode.Disposable.from(
@@ -149,8 +168,22 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     );
   }
 
+  /** Shows `section`'s roots after `Models (N)`; dispose the result to remove it. */
+  addSection(section: TreeSection): vscode.Disposable {
+    const entry = { section, subscription: section.onDidChange(() => this.changeEmitter.fire(undefined)) };
+    this.sections.push(entry);
+    this.changeEmitter.fire(undefined);
+    return new vscode.Disposable(() => {
+      entry.subscription.dispose();
+      this.sections.splice(this.sections.indexOf(entry), 1);
+      this.changeEmitter.fire(undefined);
+    });
+  }
+
   getTreeItem(node: TreeNode): vscode.TreeItem {
     switch (node.kind) {
+      case 'section':
+        return node.section.item(node.node);
       case 'root':
         return this.rootItem();
       case 'model':
@@ -170,9 +203,12 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
       await this.index.whenScanned();
-      return [this.root];
+      const extra = await Promise.all(this.sections.map(async ({ section }) => (await section.roots()).map((n): TreeNode => ({ kind: 'section', section, node: n }))));
+      return [this.root, ...extra.flat()];
     }
     switch (node.kind) {
+      case 'section':
+        return (await node.section.children(node.node)).map((n): TreeNode => ({ kind: 'section', section: node.section, node: n }));
       case 'root':
         return this.index.models.map((m) => ({ kind: 'model', uri: m.uri }));
       case 'model':
@@ -183,6 +219,8 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
   }
 
   dispose(): void {
+    for (const s of this.sections) s.subscription.dispose();
+    this.sections.length = 0;
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }

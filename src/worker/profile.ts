@@ -123,7 +123,8 @@ async function measureBatch(session: Ort.InferenceSession, o: typeof Ort, req: P
   } else {
     stable = false;
     const maxWindows = w.maxWindows ?? 20;
-    while (windowMeans.length < maxWindows) {
+    const warmStart = performance.now();
+    while (windowMeans.length < maxWindows && (w.maxMs === undefined || performance.now() - warmStart < w.maxMs)) {
       const [mean, count] = await window(session, feeds, req, batch, w.windowMinIterations ?? 10, w.windowMinMs ?? 50);
       windowMeans.push(mean);
       warmupIterations += count;
@@ -143,7 +144,11 @@ async function measureBatch(session: Ort.InferenceSession, o: typeof Ort, req: P
     samples = Float64Array.from(list);
   } else {
     samples = new Float64Array(req.iterations);
-    for (let i = 0; i < req.iterations; i++) samples[i] = await timedRun(session, feeds, req, batch);
+    let n = 0;
+    while (n < req.iterations && (n === 0 || req.maxMeasureMs === undefined || performance.now() - t0 < req.maxMeasureMs)) {
+      samples[n++] = await timedRun(session, feeds, req, batch);
+    }
+    if (n < samples.length) samples = samples.slice(0, n);
   }
   const durationMs = performance.now() - t0;
   return { batch, samplesMs: samples, durationMs, firstRunMs, warmupIterations, warmupWindows: windowMeans.length, warmupWindowMeansMs: windowMeans, stable, shapes };

@@ -62,16 +62,19 @@ describe('emitters', function () {
 
   for (const c of CASES) {
     it(`${c}: matches the snapshots`, async () => {
+      const missing: string[] = [];
       for (const f of files[c]) {
         if (f.content === undefined) continue;
         const snap = path.join(SNAPSHOTS, c, ...f.path.split('/'));
         if (UPDATE || !existsSync(snap)) {
           await mkdir(path.dirname(snap), { recursive: true });
           await writeFile(snap, f.content);
-          if (!UPDATE) assert.fail(`snapshot ${path.relative(SNAPSHOTS, snap)} was missing and has been written; re-run`);
+          if (!UPDATE) missing.push(path.relative(SNAPSHOTS, snap));
+          continue;
         }
         assert.equal(f.content, await readFile(snap, 'utf8'), `${c}/${f.path} differs from its snapshot (MLP_UPDATE_SNAPSHOTS=1 to refresh)`);
       }
+      assert.deepEqual(missing, [], 'missing snapshots were written; review and re-run');
     });
 
     it(`${c}: Triton config parses against model_config.proto and agrees with the model`, () => {
@@ -97,9 +100,10 @@ describe('emitters', function () {
       assert.deepEqual(await validateKubernetesYaml(text(c, 'k8s/kubernetes.yaml')), ['Deployment', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
     });
 
-    it(`${c}: Dockerfile passes our lint (only the digest note) and the server is valid Python`, function () {
+    it(`${c}: Dockerfile passes our lint (only the digest notes) and the server is valid Python`, function () {
       const findings = lintDockerfile(text(c, 'docker/Dockerfile'), 'Dockerfile');
-      assert.deepEqual(findings.map((f) => `${f.ruleId}:${f.level}`), ['dockerfile/unpinned-base-image:warning']);
+      // Both stages use a patch-pinned tag; the digest cannot be known offline (the file says how to add it).
+      assert.deepEqual(findings.map((f) => `${f.ruleId}:${f.level}`), ['dockerfile/unpinned-base-image:warning', 'dockerfile/unpinned-base-image:warning']);
       const app = text(c, 'docker/app/main.py');
       for (const t of inspections[c].inputs) assert.ok(app.includes(JSON.stringify(t.name)), `validation knows input ${t.name}`);
       for (const route of ['"/health"', '"/ready"', '"/metrics"']) assert.ok(app.includes(route), route);

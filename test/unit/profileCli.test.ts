@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/run';
+import { DT, graph, model, node, tensorInfo } from '../support/onnxBuilder';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUN_OPTIONS = { workerPath: path.join(ROOT, 'src', 'worker', 'worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
@@ -97,6 +98,21 @@ describe('ml-preflight profile (CLI)', function () {
     const help = await cli(['profile', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: ml-preflight profile <model\.onnx>/);
+  });
+
+  it('maps CSV columns to an input', async () => {
+    const m = path.join(dir, 'tabular.onnx');
+    await writeFile(m, model({ graph: graph({ nodes: [node('Identity', ['features'], ['out'])], inputs: [tensorInfo('features', DT.FLOAT, ['batch', 2])], outputs: [tensorInfo('out', DT.FLOAT, ['batch', 2])] }) }));
+    const csv = path.join(dir, 'rows.csv');
+    await writeFile(csv, 'age,income,country\n31,52000,DE\n45,61000,US\n');
+    const r = await cli(['profile', m, '--input', `features=${csv}:age,income`, '--batch', '1,8', '--iterations', '5', '--warmup', '1', '--op-runs', '0', '--no-baseline', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.deepEqual(j.runs.map((x: { shapes: Record<string, number[]> }) => x.shapes.features), [[1, 2], [8, 2]]);
+    assert.ok(j.notes.some((n: string) => /rows\.csv \(2 rows, repeated to fill the batch\)/.test(n)), j.notes.join('\n'));
+    const bad = await cli(['profile', m, '--input', `features=${csv}:age`, '--no-baseline']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /bad-samples: .*rows\.csv: samples for 'features' have rows of shape \[1\], the input needs \[2\]/);
   });
 
   it('reads real samples from an .npy file', async () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ProfileError } from '../../src/core/profile/errors';
 import { fromFloat16Bits, ORT_DTYPES, synthesize, toFloat16Bits, toOrtDtype } from '../../src/core/profile/inputs';
 import { isBatchLike, parseShape, planInputs } from '../../src/core/profile/plan';
-import { parseJsonSamples, parseNpy } from '../../src/core/profile/samples';
+import { parseCsvSamples, parseJsonSamples, parseNpy, splitCsv } from '../../src/core/profile/samples';
 import type { TensorInfo } from '../../src/shared/modelInspection';
 import type { OrtDtype } from '../../src/shared/workerProtocol';
 
@@ -170,6 +170,22 @@ describe('profile sample files', () => {
     throwsReason(() => parseNpy('x.npy', new TextEncoder().encode('not numpy at all')), 'bad-samples', /x\.npy: not a usable \.npy file: missing the \\x93NUMPY magic/);
     throwsReason(() => parseNpy('y.npy', npy('<f4', [4], new Uint8Array(8))), 'bad-samples', /y\.npy: .*data is shorter than shape \[4\]/);
     throwsReason(() => parseNpy('z.npy', npy('<c8', [1], new Uint8Array(8))), 'bad-samples', /unsupported dtype '<c8'/);
+  });
+
+  it('reads CSV rows as samples, with a header and a column mapping', () => {
+    const csv = 'age,income,country\n31,52000.5,"DE"\n45,61000,"US, east"\n';
+    assert.deepEqual(splitCsv(csv)[2], ['45', '61000', 'US, east']);
+    const picked = parseCsvSamples('d.csv', csv, ['income', 'age']);
+    assert.deepEqual(picked.shape, [2, 2]);
+    assert.deepEqual(Array.from(picked.data as Float64Array), [52000.5, 31, 61000, 45]);
+    const strings = parseCsvSamples('d.csv', csv, ['country']);
+    assert.deepEqual(strings.data, ['DE', 'US, east']);
+    const noHeader = parseCsvSamples('n.csv', '1,2\r\n3,4\r\n');
+    assert.deepEqual(noHeader.shape, [2, 2]);
+    assert.deepEqual(Array.from(noHeader.data as Float64Array), [1, 2, 3, 4]);
+    throwsReason(() => parseCsvSamples('d.csv', csv, ['salary']), 'bad-samples', /d\.csv: no column 'salary' \(columns: age, income, country\)/);
+    throwsReason(() => parseCsvSamples('r.csv', 'a,b\n1,2\n3\n'), 'bad-samples', /r\.csv: row 3 has 1 fields, the header has 2/);
+    throwsReason(() => parseCsvSamples('e.csv', ''), 'bad-samples', /e\.csv: the CSV file is empty/);
   });
 
   it('reads JSON: nested arrays per input, {dims, data}, or a bare array for a single-input model', () => {

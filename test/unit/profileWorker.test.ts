@@ -189,6 +189,12 @@ describe('profiler (isolated worker)', function () {
     assert.ok(Date.now() - t0 < 20_000);
   });
 
+  it('a worker over the memory ceiling is stopped with a typed memory error', async function () {
+    if (process.platform !== 'linux') this.skip();
+    // Node alone is well over 40 MiB resident: the first poll trips the ceiling.
+    await rejectsWith(profileModel(path.join(dir, 'matmul.onnx'), { ...TS_WORKER, batches: [64], durationS: 30, warmup: 1, maxRssBytes: 40 * 1024 ** 2 }), 'memory', /over the 40 MiB ceiling/);
+  });
+
   it('cancellation through an AbortSignal gives a typed aborted error', async () => {
     const controller = new AbortController();
     const p = profileModel(path.join(dir, 'matmul.onnx'), {

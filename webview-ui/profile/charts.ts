@@ -30,7 +30,7 @@ export function ticks(lo: number, hi: number, count = 5): number[] {
 
 const W = 520;
 const H = 220;
-const M = { left: 52, right: 44, top: 14, bottom: 36 };
+const M = { left: 52, right: 62, top: 14, bottom: 36 };
 
 /** Latency distribution of one run: histogram bars (left axis: count) and the ECDF line (right axis: 0–100 %). */
 export function latencyChart(doc: Document, run: BatchRun): SVGElement {
@@ -52,10 +52,12 @@ export function latencyChart(doc: Document, run: BatchRun): SVGElement {
   root.appendChild(bars);
   const pts = q.map((v, i) => `${x(v).toFixed(1)},${yp(i / (q.length - 1)).toFixed(1)}`).join(' ');
   root.appendChild(svg(doc, 'polyline', { points: pts, class: 'ecdf', fill: 'none' }));
-  for (const [label, v] of [['p50', run.p50], ['p99', run.p99]] as const) {
+  // Labels on two rows so close markers stay readable; the p99 label sits left of its line at the right edge.
+  ([['p50', run.p50], ['p99', run.p99]] as const).forEach(([label, v], i) => {
+    const nearRight = x(v) > W - M.right - 90;
     root.appendChild(svg(doc, 'line', { x1: x(v), x2: x(v), y1: M.top, y2: H - M.bottom, class: `marker marker-${label}` }));
-    root.appendChild(svg(doc, 'text', { x: x(v) + 3, y: M.top + 10, class: 'marker-label' }, `${label} ${formatLatencyMs(v)}`));
-  }
+    root.appendChild(svg(doc, 'text', { x: nearRight ? x(v) - 3 : x(v) + 3, y: M.top + 10 + i * 13, class: 'marker-label', 'text-anchor': nearRight ? 'end' : 'start' }, `${label} ${formatLatencyMs(v)}`));
+  });
   axes(doc, root, ticks(lo, hi).map((t) => [x(t), formatLatencyMs(t)]), ticks(0, maxCount, 4).filter((t) => Number.isInteger(t)).map((t) => [y(t), String(t)]), 'latency', 'runs');
   for (const p of [0, 0.5, 1]) root.appendChild(svg(doc, 'text', { x: W - M.right + 6, y: yp(p) + 4, class: 'tick' }, `${p * 100}%`));
   return root;

@@ -104,7 +104,7 @@ function distribution(doc: Doc, r: ProfileResult): HTMLElement {
     picker.append(b);
   }
   const section = card(doc, 'latency-chart', 'Latency distribution', r.runs.length > 1 ? picker : null, holder,
-    h(doc, 'p', { class: 'detail' }, 'Bars: histogram of the timed runs (the slowest 0.1 % fold into the last bar). Line: cumulative share of runs (right axis).'));
+    h(doc, 'p', { class: 'detail' }, 'Bars: histogram of the timed runs (the slowest 1 % fold into the last bar). Line: cumulative share of runs (right axis).'));
   if (r.runs[0]) select(r.runs[0]);
   return section;
 }

@@ -38,7 +38,8 @@ Options:
   --warmup N           fixed warm-up iterations instead of the stability rule
   --dim NAME=VALUE     value of a named dynamic dim (repeatable), e.g. --dim seq=128
   --shape IN=AxBxC     full shape of an input (repeatable), e.g. --shape image=1x3x224x224
-  --input [IN=]FILE    real samples from .npy or .json (repeatable); rows repeat to fill a batch
+  --input [IN=]FILE    real samples from .npy, .json or .csv (repeatable); rows repeat to fill
+                       a batch; FILE.csv:colA,colB picks CSV columns (header names)
   --seed N             seed of the synthetic inputs (default ${PROFILE_DEFAULTS.seed})
   --budget-ms X        latency budget: verdict per batch on p99, largest batch within it
   --cost-per-hour X    machine price per hour: cost per 1,000 predictions
@@ -239,7 +240,12 @@ export async function profileCommand(args: string[], io: CliIO, runOptions: Prof
   const sampleFiles = (values.input ?? []).map((spec) => {
     const eq = spec.indexOf('=');
     const looksNamed = eq > 0 && !/[\\/]/.test(spec.slice(0, eq));
-    return looksNamed ? { input: spec.slice(0, eq), file: path.resolve(io.cwd, spec.slice(eq + 1)) } : { file: path.resolve(io.cwd, spec) };
+    let file = looksNamed ? spec.slice(eq + 1) : spec;
+    // `data.csv:age,income` picks CSV columns.
+    const cols = /^(.*\.csv):([^\\/]+)$/i.exec(file);
+    const columns = cols ? cols[2]!.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+    if (cols) file = cols[1]!;
+    return { input: looksNamed ? spec.slice(0, eq) : undefined, file: path.resolve(io.cwd, file), columns };
   });
   let warmup: ProfileOptions['warmup'];
   if (values.warmup !== undefined) warmup = values.warmup === 'stable' ? 'stable' : numberOption('--warmup', values.warmup, true);

@@ -5,7 +5,7 @@
  * | rule | level |
  * |---|---|
  * | `dockerfile/syntax` (dockerfile-utils diagnostics) | error / warning as reported |
- * | `dockerfile/unpinned-base-image`: final-stage `FROM` without a digest (`@sha256:…`), or any `FROM` with no tag / `latest` | warning (no digest) / error (latest or no tag) |
+ * | `dockerfile/unpinned-base-image`: a `FROM` image without a digest (`@sha256:…`), or with no tag / `latest` | warning (no digest) / error (latest or no tag) |
  * | `dockerfile/root-user`: no `USER` in the final stage, or `USER root`/`0` last | error |
  * | `dockerfile/no-healthcheck`: no `HEALTHCHECK` (and not `HEALTHCHECK NONE`) | warning |
  * | `dockerfile/secret-in-env`: `ENV`/`ARG` whose name looks like a secret (`*_KEY`, `*TOKEN*`, `*PASSWORD*`, `*SECRET*`) with a value | error |
@@ -100,8 +100,8 @@ export function lintDockerfile(text: string, file: string): Finding[] {
     const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
     if (!digest && (!tag || tag === 'latest')) {
       findings.push({ ruleId: 'dockerfile/unpinned-base-image', level: 'error', message: `FROM ${image} is not pinned: ${tag ? "the 'latest' tag" : 'no tag'} changes under you; use a version tag and a digest (${nameNoDigest.split(':')[0]}:<version>@sha256:…)`, file, line: from.line });
-    } else if (!digest && from === lastFrom) {
-      findings.push({ ruleId: 'dockerfile/unpinned-base-image', level: 'warning', message: `FROM ${image} has a tag but no digest: tags can be re-pushed; pin the runtime base as ${image}@sha256:…`, file, line: from.line });
+    } else if (!digest) {
+      findings.push({ ruleId: 'dockerfile/unpinned-base-image', level: 'warning', message: `FROM ${image} has a tag but no digest: tags can be re-pushed; pin it as ${image}@sha256:…`, file, line: from.line });
     }
   }
   const finalStage = instructions.slice(instructions.indexOf(lastFrom));

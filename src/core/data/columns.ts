@@ -153,7 +153,7 @@ export class ColumnBuilder {
   }
 
   private grow(): void {
-    const cap = this.nums.length * 2;
+    const cap = this.codes.length * 2;
     if (this.state !== 'string') {
       const n = new Float64Array(cap);
       n.set(this.nums);

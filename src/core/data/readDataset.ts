@@ -110,7 +110,7 @@ export async function readDataset(path: string, options: ReadDatasetOptions = {}
   if (content.description === 'a Feather v1 file') {
     throw new DataReadError('unsupported-format', file, 'Feather v1 is not supported; re-save it as Feather v2 (pyarrow.feather.write_feather, the default since pyarrow 0.17)');
   }
-  options.signal?.throwIfAborted?.();
+  if (options.signal?.aborted) throw new DataReadError('cancelled', file, 'cancelled');
   const common = { signal: options.signal, maxRows: options.maxRows ?? DEFAULT_MAX_ROWS };
   let dataset: Dataset;
   try {

@@ -217,21 +217,22 @@ interface Verdict {
   skipped?: { reason: string; message: string };
 }
 
-function verdict(method: DriftMethod, reason: string, value: number | undefined, threshold: number | undefined, notApplicable?: string): Verdict {
-  if (value === undefined || notApplicable) {
+function verdict(method: DriftMethod, reason: string, result: { statistic: number; pValue?: number } | undefined, threshold: number | undefined, notApplicable?: string): Verdict {
+  if (result === undefined || notApplicable) {
     const message = notApplicable ?? `${DRIFT_METHOD_LABELS[method]} does not apply to this column`;
     return { method: null, methodReason: message, statistic: null, pValue: null, threshold: null, drifted: false, skipped: { reason: 'method-not-applicable', message } };
   }
   const t = threshold ?? DEFAULT_THRESHOLDS[method];
-  const infinite = value === Infinity;
+  const infinite = Math.abs(result.statistic) === Infinity;
+  const decisive = isPValueMethod(method) ? result.pValue ?? NaN : result.statistic;
   return {
     method,
     methodReason: reason,
-    statistic: finite(value),
+    statistic: finite(result.statistic),
     ...(infinite ? { statisticInfinite: true } : {}),
-    pValue: isPValueMethod(method) ? finite(value) ?? 0 : null,
+    pValue: isPValueMethod(method) ? finite(result.pValue) : null,
     threshold: t,
-    drifted: isDrifted(method, value, t),
+    drifted: isDrifted(method, decisive, t),
   };
 }
 
@@ -266,45 +267,48 @@ export function analyzeNumeric(refCol: NumericColumn, curCol: NumericColumn, opt
   const js = jensenShannonDistance(binned.reference, binned.current);
   const psiValue = psi(zeroFill(binned.reference), zeroFill(binned.current));
   let chiSquare: ColumnDrift['chiSquare'] = null;
-  let z: number | undefined;
+  let z: { statistic: number; pValue: number } | undefined;
   let counts: ReturnType<typeof valueCounts> | undefined;
   if (union <= 20 || options.method === 'chisquare' || options.method === 'z') {
     counts = valueCounts(ref, cur);
     const chi = chiSquareTest(counts.ref, counts.cur);
     chiSquare = { statistic: finite(chi.statistic), pValue: chi.pValue, df: chi.df };
-    if (counts.values.length <= 2) z = twoProportionZTest(counts.ref, counts.cur).pValue;
+    if (counts.values.length <= 2) {
+      const zt = twoProportionZTest(counts.ref, counts.cur);
+      z = { statistic: zt.z, pValue: zt.pValue };
+    }
   }
   const { method: defaultMethod, reason: defaultReason } = selectMethod(true, ref.length, union, options.mode);
   const method = options.method ?? defaultMethod;
   const reason = options.method ? `set for this column (default would be ${DRIFT_METHOD_LABELS[defaultMethod]})` : defaultReason;
-  let value: number | undefined;
+  let value: { statistic: number; pValue?: number } | undefined;
   let notApplicable: string | undefined;
   switch (method) {
     case 'ks':
-      value = ks.pValue;
+      value = { statistic: ks.statistic, pValue: ks.pValue };
       break;
     case 'wasserstein':
-      value = wn;
+      value = { statistic: wn };
       break;
     case 'jensenshannon':
-      value = js;
+      value = { statistic: js };
       break;
     case 'psi':
-      value = psiValue;
+      value = { statistic: psiValue };
       break;
     case 'chisquare':
-      value = chiSquare?.pValue;
+      value = chiSquare ? { statistic: chiSquare.statistic ?? Infinity, pValue: chiSquare.pValue } : undefined;
       break;
     case 'z':
       if (z === undefined) notApplicable = `the two-proportion Z test needs at most 2 distinct values; this column has ${union}`;
       value = z;
       break;
     case 'linf':
-      value = lInfinity(binned.reference, binned.current);
+      value = { statistic: lInfinity(binned.reference, binned.current) };
       break;
     case 'jsd': {
       const edges = equalWidthEdges(Math.min(ref[0]!, cur[0]!), Math.max(ref[ref.length - 1]!, cur[cur.length - 1]!), 10);
-      value = jensenShannonDivergence(histogramCounts(ref, edges), histogramCounts(cur, edges), Math.log2);
+      value = { statistic: jensenShannonDivergence(histogramCounts(ref, edges), histogramCounts(cur, edges), Math.log2) };
       break;
     }
   }
@@ -448,27 +452,30 @@ export function analyzeCategorical(refCol: CategoricalColumn, curCol: Categorica
   const { method: defaultMethod, reason: defaultReason } = selectMethod(false, nRef, union, options.mode);
   const method = options.method ?? defaultMethod;
   const reason = options.method ? `set for this column (default would be ${DRIFT_METHOD_LABELS[defaultMethod]})` : defaultReason;
-  let value: number | undefined;
+  let value: { statistic: number; pValue?: number } | undefined;
   let notApplicable: string | undefined;
   switch (method) {
     case 'chisquare':
-      value = chi.pValue;
+      value = { statistic: chi.statistic, pValue: chi.pValue };
       break;
     case 'z':
       if (union > 2) notApplicable = `the two-proportion Z test needs at most 2 categories; this column has ${union}`;
-      else value = twoProportionZTest(refCounts, curCounts).pValue;
+      else {
+        const zt = twoProportionZTest(refCounts, curCounts);
+        value = { statistic: zt.z, pValue: zt.pValue };
+      }
       break;
     case 'jensenshannon':
-      value = js;
+      value = { statistic: js };
       break;
     case 'psi':
-      value = psiValue;
+      value = { statistic: psiValue };
       break;
     case 'linf':
-      value = lInfinity(refCounts, curCounts);
+      value = { statistic: lInfinity(refCounts, curCounts) };
       break;
     case 'jsd':
-      value = jensenShannonDivergence(refCounts, curCounts, Math.log2);
+      value = { statistic: jensenShannonDivergence(refCounts, curCounts, Math.log2) };
       break;
     case 'ks':
     case 'wasserstein':

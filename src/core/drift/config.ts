@@ -1,13 +1,13 @@
 /**
  * Drift options from the CLI (`--method col=ks`, `--threshold col=0.2`, `--type col=categorical`), from the
- * workspace config file (`.ml-preflight/drift.json`) and from settings, validated into {@link DriftOptions}.
+ * workspace config file (`.mlpreflight/drift.json`) and from settings, validated into {@link DriftOptions}.
  * Later sources win per column and per key: config file < settings < CLI flags.
  */
 import { COLUMN_TYPES, DRIFT_METHODS, type ColumnOverride, type ColumnType, type DriftConfigFile, type DriftMethod } from '../../shared/drift';
 import { DriftError } from './computeDrift';
 
 /** Where the CLI and the extension look for a workspace config file, relative to the working/workspace folder. */
-export const DRIFT_CONFIG_FILE = '.ml-preflight/drift.json';
+export const DRIFT_CONFIG_FILE = '.mlpreflight/drift.json';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -45,7 +45,7 @@ export function parseThreshold(v: unknown, where: string): number {
   throw new DriftError('bad-option', `${where}: '${String(v)}' is not a threshold (a number ≥ 0)`);
 }
 
-/** Parses `.ml-preflight/drift.json` text. @throws DriftError `bad-option` naming the file and the key. */
+/** Parses `.mlpreflight/drift.json` text. @throws DriftError `bad-option` naming the file and the key. */
 export function parseDriftConfig(text: string, file: string): DriftConfigFile {
   let value: unknown;
   try {

@@ -30,9 +30,13 @@ export const PROFILE_DEFAULTS = Object.freeze({
   opProfileRuns: 10,
   seed: 42,
   tolerance: 0.1,
-  windowMinIterations: 10,
+  windowMinIterations: 3,
   windowMinMs: 50,
   maxWindows: 20,
+  /** Warm-up gives up (reported as not stable) after this long per batch. */
+  maxWarmupMs: 10_000,
+  /** With the default iteration count, a batch stops measuring after this long (big models). */
+  maxMeasureMs: 15_000,
   timeoutMs: 600_000,
   maxRssBytes: 8 * 1024 ** 3,
 });
@@ -56,8 +60,8 @@ export interface ProfileOptions {
   dims?: Record<string, number>;
   /** `--shape input=AxB`. */
   shapes?: Record<string, number[]>;
-  /** Sample files: `{ file, input? }` (input may be omitted for a single-input model or a JSON object file). */
-  sampleFiles?: Array<{ file: string; input?: string }>;
+  /** Sample files: `{ file, input?, columns? }` (input may be omitted for a single-input model or a JSON object file; columns pick CSV columns). */
+  sampleFiles?: Array<{ file: string; input?: string; columns?: string[] }>;
   seed?: number;
   budgetMs?: number;
   costPerHour?: number;
@@ -160,7 +164,7 @@ export async function profileModel(modelPath: string, options: ProfileOptions = 
   const inspection = await inspectModel(modelPath, { signal: options.signal });
   const singleInput = inspection.inputs.length === 1 ? inspection.inputs[0]!.name : undefined;
   const samples: Record<string, SampleArray> = {};
-  for (const s of options.sampleFiles ?? []) Object.assign(samples, await readSamples(s.file, s.input, singleInput));
+  for (const s of options.sampleFiles ?? []) Object.assign(samples, await readSamples(s.file, s.input, singleInput, s.columns));
   const batches = options.batches ? [...new Set(options.batches)].sort((a, b) => a - b) : defaultBatches(options.maxBatch ?? PROFILE_DEFAULTS.maxBatch);
   const plan = planInputs(inspection.inputs, batches, { dims: options.dims, shapes: options.shapes, samples, seed: options.seed ?? PROFILE_DEFAULTS.seed });
   const warmupMode = typeof options.warmup === 'number' ? 'fixed' : 'stable';
@@ -189,9 +193,11 @@ export async function profileModel(modelPath: string, options: ProfileOptions = 
     batches: plan.batches,
     iterations: settings.iterations ?? 1,
     durationMs: options.durationS === undefined ? undefined : options.durationS * 1000,
+    // An explicit --iterations is honoured whatever it takes; the default count is capped in time.
+    maxMeasureMs: options.iterations === undefined && options.durationS === undefined ? PROFILE_DEFAULTS.maxMeasureMs : undefined,
     warmup: settings.warmup.mode === 'fixed'
       ? { mode: 'fixed', iterations: settings.warmup.iterations }
-      : { mode: 'stable', tolerance: settings.warmup.tolerance, windowMinIterations: settings.warmup.windowMinIterations, windowMinMs: settings.warmup.windowMinMs, maxWindows: settings.warmup.maxWindows },
+      : { mode: 'stable', tolerance: settings.warmup.tolerance, windowMinIterations: settings.warmup.windowMinIterations, windowMinMs: settings.warmup.windowMinMs, maxWindows: settings.warmup.maxWindows, maxMs: PROFILE_DEFAULTS.maxWarmupMs },
     // One extra run: the first profiled run is a warm-up and is not counted.
     opProfileRuns: opProfileRuns > 0 ? opProfileRuns + 1 : 0,
     traceDir,
@@ -218,6 +224,7 @@ export async function profileModel(modelPath: string, options: ProfileOptions = 
   for (const r of runs) {
     if (!r.warmup.stable) warnings.push(`batch ${r.batch}: latency did not stabilise within ${r.warmup.windows} warm-up windows (±${PROFILE_DEFAULTS.tolerance * 100} %); numbers may be noisy`);
     if (r.cov > 0.25) warnings.push(`batch ${r.batch}: high variation (CoV ${(r.cov * 100).toFixed(0)} %): other load on this machine, or too few iterations`);
+    if (settings.iterations !== null && r.iterations < settings.iterations) warnings.push(`batch ${r.batch}: stopped after ${(PROFILE_DEFAULTS.maxMeasureMs / 1000).toFixed(0)} s with ${r.iterations} of ${settings.iterations} iterations (give --iterations to run them all)`);
     if (r.iterations < 30) warnings.push(`batch ${r.batch}: only ${r.iterations} iterations; p99 and p99.9 are not meaningful below a few hundred`);
   }
   const budget = options.budgetMs === undefined ? null : budgetReport(runs, options.budgetMs);

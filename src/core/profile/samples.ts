@@ -1,7 +1,8 @@
 /**
- * Real input samples from files: NumPy `.npy` (format 1.0–3.0, little- or big-endian, C order) and JSON
+ * Real input samples from files: NumPy `.npy` (format 1.0–3.0, little- or big-endian, C order), JSON
  * (`{ "input": [[…], …] }` nested arrays, or `{ "input": { "dims": [...], "data": [...] } }`, or a bare nested
- * array for a single-input model). The leading dim of each array counts samples (rows).
+ * array for a single-input model), and CSV (one sample per row; a header row names the columns, and
+ * `file.csv:colA,colB` picks and orders columns). The leading dim of each array counts samples (rows).
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -164,12 +165,76 @@ export function parseJsonSamples(file: string, text: string, singleInput?: strin
   return out;
 }
 
+/** Splits CSV text into rows of fields (RFC 4180 quoting: `"a,b"`, `""` for a quote). */
+export function splitCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      field = '';
+      if (row.some((f) => f.trim() !== '')) rows.push(row);
+      row = [];
+    } else field += c;
+  }
+  row.push(field);
+  if (row.some((f) => f.trim() !== '')) rows.push(row);
+  return rows;
+}
+
+const NUMBER = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
+
 /**
- * Reads samples from `.npy` (for `input`, or the single input) or `.json` files.
+ * Parses CSV samples: rows → samples, the chosen columns → features (shape `[rows, columns]`). The first row is a
+ * header when any of its fields is not a number. `columns` (names from the header, or 0-based indices) picks
+ * and orders the columns; default: all. Numbers become float64; a column with any non-number makes the whole
+ * array strings (for string inputs).
+ *
+ * @throws ProfileError 'bad-samples' naming the file for an empty file, an unknown column or ragged rows.
+ */
+export function parseCsvSamples(file: string, text: string, columns?: readonly string[]): SampleArray {
+  const rows = splitCsv(text);
+  if (rows.length === 0) throw new ProfileError('bad-samples', `${file}: the CSV file is empty`);
+  const hasHeader = rows[0]!.some((f) => !NUMBER.test(f));
+  const header = hasHeader ? rows[0]!.map((h) => h.trim()) : rows[0]!.map((_, i) => String(i));
+  const body = hasHeader ? rows.slice(1) : rows;
+  if (body.length === 0) throw new ProfileError('bad-samples', `${file}: the CSV file has a header but no rows`);
+  const picked = (columns?.length ? columns : header).map((c) => {
+    const byName = header.indexOf(c.trim());
+    const index = byName >= 0 ? byName : /^\d+$/.test(c.trim()) && !hasHeader ? Number(c) : -1;
+    if (index < 0 || index >= header.length) {
+      throw new ProfileError('bad-samples', `${file}: no column '${c}' (columns: ${header.slice(0, 20).join(', ')}${header.length > 20 ? ', …' : ''})`);
+    }
+    return index;
+  });
+  const bad = body.findIndex((r) => r.length !== header.length);
+  if (bad >= 0) throw new ProfileError('bad-samples', `${file}: row ${bad + (hasHeader ? 2 : 1)} has ${body[bad]!.length} fields, the ${hasHeader ? 'header' : 'first row'} has ${header.length}`);
+  const cells = body.flatMap((r) => picked.map((i) => r[i]!));
+  const shape = [body.length, picked.length];
+  if (cells.every((v) => NUMBER.test(v))) return { file, shape, data: Float64Array.from(cells, Number) };
+  return { file, shape, data: cells.map((v) => v.trim()) };
+}
+
+/**
+ * Reads samples from `.npy` or `.csv` (for `input`, or the single input) or `.json` files; `columns` picks CSV columns.
  *
  * @throws ProfileError 'bad-samples' naming the file when it cannot be read or parsed.
  */
-export async function readSamples(file: string, input: string | undefined, singleInput: string | undefined): Promise<Record<string, SampleArray>> {
+export async function readSamples(file: string, input: string | undefined, singleInput: string | undefined, columns?: readonly string[]): Promise<Record<string, SampleArray>> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -183,9 +248,14 @@ export async function readSamples(file: string, input: string | undefined, singl
     if (!name) throw new ProfileError('bad-samples', `${file}: say which input it feeds (--input NAME=${path.basename(file)}); the model has several inputs`);
     return { [name]: parseNpy(file, bytes) };
   }
+  if (ext === '.csv') {
+    const name = input ?? singleInput;
+    if (!name) throw new ProfileError('bad-samples', `${file}: say which input it feeds (--input NAME=${path.basename(file)}); the model has several inputs`);
+    return { [name]: parseCsvSamples(file, new TextDecoder().decode(bytes), columns) };
+  }
   if (ext === '.json') {
     const all = parseJsonSamples(file, new TextDecoder().decode(bytes), input ?? singleInput);
     return input && !all[input] && Object.keys(all).length === 1 ? { [input]: Object.values(all)[0]! } : all;
   }
-  throw new ProfileError('bad-samples', `${file}: unsupported sample format '${ext || 'none'}' (use .npy or .json)`);
+  throw new ProfileError('bad-samples', `${file}: unsupported sample format '${ext || 'none'}' (use .npy, .json or .csv)`);
 }

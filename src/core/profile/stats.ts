@@ -69,15 +69,15 @@ export function quantileCurve(samples: ArrayLike<number>, steps = 100): number[]
 }
 
 /**
- * Equal-width histogram of `samples` between their min and the p99.9 (the far tail goes into the last bin,
- * so one outlier does not squash the chart). `bins` defaults to the Freedman–Diaconis count clamped to [5, 40].
+ * Equal-width histogram of `samples` between their min and their p99 (the slowest 1 % goes into the last
+ * bin, so a few outliers do not squash the chart; the p99.9 and max stay in the statistics). `bins` defaults to the Freedman–Diaconis count clamped to [5, 40].
  */
 export function histogram(samples: ArrayLike<number>, bins?: number): Histogram {
   const sorted = sortedCopy(samples);
   const n = sorted.length;
   if (n === 0) return { edgesMs: [], counts: [] };
   const lo = sorted[0]!;
-  let hi = quantileSorted(sorted, 0.999);
+  let hi = quantileSorted(sorted, 0.99);
   if (!(hi > lo)) hi = sorted[n - 1]! > lo ? sorted[n - 1]! : lo + Math.max(Math.abs(lo) * 1e-3, 1e-6);
   let k = bins;
   if (k === undefined) {

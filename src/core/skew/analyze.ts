@@ -69,7 +69,7 @@ function sideFacts(project: SkewProject, ev: Evaluator, files: string[], signal?
 }
 
 /** The model a pair's code refers to by file name (`"classifier.onnx"`), when it exists near the code. */
-function referencedModel(project: SkewProject, files: string[], root: string | undefined): string | undefined {
+function referencedModel(project: SkewProject, files: string[], listOnnx: (dir: string) => string[]): string | undefined {
   const names = new Set<string>();
   for (const f of files) {
     const mod = project.module(f);
@@ -83,9 +83,7 @@ function referencedModel(project: SkewProject, files: string[], root: string | u
       if (fs.existsSync(cand)) return cand;
     }
   }
-  const base = root ?? commonDir(files);
-  const { onnx } = listFiles(path.dirname(base) === base ? base : base, 2000);
-  const hits = onnx.filter((m) => [...names].some((n) => path.basename(m) === path.basename(n)));
+  const hits = listOnnx(commonDir(files)).filter((m) => [...names].some((n) => path.basename(m) === path.basename(n)));
   return hits.length === 1 ? hits[0] : undefined;
 }
 
@@ -101,6 +99,15 @@ export async function analyzePairs(pairs: SkewPair[], options: AnalyzeOptions = 
   const project = new SkewProject({ parser, root: options.root, maxFileBytes: options.maxFileBytes, overlay: options.overlay }, options.cache ?? new ModuleCache());
   const ev = new Evaluator(project);
   const results: SkewPairResult[] = [];
+  const onnxByDir = new Map<string, string[]>();
+  const listOnnx = (dir: string): string[] => {
+    let hit = onnxByDir.get(dir);
+    if (!hit) {
+      hit = listFiles(dir, 5000, options.signal).onnx;
+      onnxByDir.set(dir, hit);
+    }
+    return hit;
+  };
   for (const given of pairs) {
     if (options.signal?.aborted) throw new SkewAbortError();
     const pair: SkewPair = { ...given, training: given.training.map((f) => path.resolve(f)), serving: given.serving.map((f) => path.resolve(f)) };
@@ -109,7 +116,7 @@ export async function analyzePairs(pairs: SkewPair[], options: AnalyzeOptions = 
     const findings: SkewFinding[] = compareSides(t, s);
     if (options.checkModel !== false) {
       if (!pair.model) {
-        const found = referencedModel(project, [...pair.serving, ...pair.training], options.root) ?? (given.source === 'explicit' ? nearestModel([...pair.training, ...pair.serving], listFiles(commonDir([...pair.training, ...pair.serving]), 2000).onnx) : undefined);
+        const found = referencedModel(project, [...pair.serving, ...pair.training], listOnnx) ?? (given.source === 'explicit' ? nearestModel([...pair.training, ...pair.serving], listOnnx(commonDir([...pair.training, ...pair.serving]))) : undefined);
         if (found) pair.model = found;
       }
       if (pair.model) {

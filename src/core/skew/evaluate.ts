@@ -40,6 +40,7 @@ export function originOf(mod: ModuleIndex, n: PyNode, literal: boolean): Origin 
 export class Evaluator {
   private depth = 0;
   private readonly active = new Set<PyNode>();
+  private readonly resolving = new Set<string>();
 
   constructor(readonly project: SkewProject) {}
 
@@ -218,8 +219,19 @@ export class Evaluator {
     return { k: 'ref', name };
   }
 
-  /** A module-level name of another module (`from config import MEAN`). */
+  /** A module-level name of another module (`from config import MEAN`); import cycles end as unknown. */
   globalOf(mod: ModuleIndex, name: string): Value | undefined {
+    const key = `${mod.file}\0${name}`;
+    if (this.resolving.has(key) || this.resolving.size > MAX_DEPTH) return UNKNOWN;
+    this.resolving.add(key);
+    try {
+      return this.globalOfInner(mod, name);
+    } finally {
+      this.resolving.delete(key);
+    }
+  }
+
+  private globalOfInner(mod: ModuleIndex, name: string): Value | undefined {
     const b = lastAssign(mod.globals.get(name));
     if (b) return this.evalBinding(b, mod);
     if (mod.fromImports.has(name)) return this.resolveName(name, mod.root, mod);
@@ -243,7 +255,7 @@ export class Evaluator {
     let seen = 0;
     for (const call of calls) {
       const callee = dottedName(field(call, 'function'));
-      if (!callee || (callee !== fn.name && !callee.endsWith(`.${fn.name}`))) continue;
+      if (!callee || (fn.className ? !callee.endsWith(`.${fn.name}`) : callee !== fn.name)) continue;
       const { positional, keywords, star } = callArgs(call);
       if (star) return p.default ? this.eval(p.default, mod) : UNKNOWN;
       const argNode = keywords.get(p.name) ?? positional[p.index - offset];

@@ -552,7 +552,10 @@ function extractCall(ctx: Ctx, call: PyNode): void {
   }
 
   // Methods on values (receivers we cannot type: images, arrays, frames, tokenizers).
-  if (!method) return;
+  if (!method) {
+    if (fnNode.type === 'identifier' && !mod.imports.has(fnNode.text)) extractTokenizerCall(ctx, call, fnNode.text, keywords, val);
+    return;
+  }
   const recvNode = field(fnNode, 'object');
   const recvText = recvNode ? mod.source.slice(recvNode.start, recvNode.end) : '';
   const recvIsModule = !!name && !!recvNode && recvNode.type === 'identifier' && mod.imports.has(recvNode.text);
@@ -702,10 +705,23 @@ function extractArithmetic(ctx: Ctx, n: PyNode): void {
       if (parent?.type === 'binary_operator' && parent.op === '-' && field(parent, 'left') && isWithin(n, field(parent, 'left')!)) {
         const sub = ev.eval(field(parent, 'right'), mod);
         if (sub.k === 'num' && sub.v !== 0) {
-          // y = scale·x − sub  ==  (x/255 − m)/s with s = 1/(255·scale), m = sub·s
-          const s = 1 / (255 * scale);
+          // y = (scale·x − sub) / d  ==  (x/255 − m)/s with s0 = 1/(255·scale), m = sub·s0, s = d·s0
+          const s0 = 1 / (255 * scale);
+          let outer = parent.parent;
+          while (outer?.type === 'parenthesized_expression') outer = outer.parent;
+          let d = 1;
+          if (outer?.type === 'binary_operator' && outer.op === '/' && field(outer, 'left') && isWithin(parent, field(outer, 'left')!)) {
+            const dv = ev.eval(field(outer, 'right'), mod);
+            if (dv.k !== 'num') {
+              // (x / 255 - MEAN) / STD with per-channel STD: the outer division reports mean and std.
+              if (Math.abs(scale * 255 - 1) < 1e-6) add(ctx, n, 'image.scale', numV(scale), 'hand-written', { shown: `1/255 (${sliceText(mod, n).slice(0, 40)})` });
+              return;
+            }
+            d = dv.v;
+          }
+          const s = d * s0;
           add(ctx, n, 'image.scale', numV(1 / 255), 'hand-written', { shown: `1/255 (x ${op} ${r.v} − ${sub.v})` });
-          add(ctx, n, 'image.mean', numList([sub.v * s]), 'hand-written', { shown: `${+(sub.v * s).toFixed(4)} (x ${op} ${r.v} − ${sub.v})` });
+          add(ctx, n, 'image.mean', numList([sub.v * s0]), 'hand-written', { shown: `${+(sub.v * s0).toFixed(4)} (x ${op} ${r.v} − ${sub.v})` });
           add(ctx, n, 'image.std', numList([s]), 'hand-written', { shown: `${+s.toFixed(4)} (x ${op} ${r.v} − ${sub.v})` });
           return;
         }

@@ -27,8 +27,14 @@ export function listFiles(root: string, maxFiles = 20_000, signal?: AbortSignal)
   const onnx: string[] = [];
   const stack = [path.resolve(root)];
   let truncated = false;
+  let dirs = 0;
   while (stack.length) {
     if (signal?.aborted) break;
+    // A bound on the walk itself, so a path like $HOME never turns into a crawl of the whole disk.
+    if (++dirs > maxFiles * 4) {
+      truncated = true;
+      break;
+    }
     const dir = stack.pop()!;
     let entries: fs.Dirent[];
     try {
@@ -69,8 +75,11 @@ export function classify(rel: string, head?: string): 'training' | 'serving' | u
   const base = parts[parts.length - 1];
   const dirs = parts.slice(0, -1).map((d) => d.toLowerCase());
   if (base === 'model.py' && (dirs.length >= 1 && /^\d+$/.test(dirs[dirs.length - 1]))) return 'serving'; // Triton python backend: <model>/<version>/model.py
-  if (dirs.some((d) => SERVING_DIRS.has(d))) return 'serving';
-  if (dirs.some((d) => TRAINING_DIRS.has(d))) return 'training';
+  // The innermost telling folder wins (`services/churn/training/x.py` is training).
+  for (let i = dirs.length - 1; i >= 0; i--) {
+    if (SERVING_DIRS.has(dirs[i])) return 'serving';
+    if (TRAINING_DIRS.has(dirs[i])) return 'training';
+  }
   if (SERVING_NAME.test(base)) return 'serving';
   if (TRAINING_NAME.test(base)) return 'training';
   if (head && /\bFastAPI\s*\(|\bFlask\s*\(|torch_handler|BaseHandler\b|triton_python_backend_utils|\bbentoml\b|\bray\.serve\b|@serve\.deployment|\bkserve\b/.test(head)) return 'serving';
@@ -125,6 +134,11 @@ export function heuristicPairs(root: string, files: string[], models: string[]):
     }
     // The nearest training files must share a folder below the root's parent (no pairing across unrelated trees).
     if (!near.length || best < rootDepth) continue;
+    if (best === rootDepth) {
+      // Only the root in common: pair only when those training files form one group (one top-level folder).
+      const tops = new Set(near.map((t) => path.relative(root, t).split(path.sep)[0]).filter((x) => !x.endsWith('.py')));
+      if (tops.size > 1) continue;
+    }
     const key = near.join('\0');
     const g = groups.get(key) ?? { training: near, serving: [] };
     g.serving.push(s);

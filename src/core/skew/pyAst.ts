@@ -3,7 +3,12 @@
  * dropped, leaf text kept. Plain objects outlive the wasm tree (which is freed right after conversion), so
  * parsed modules can be cached and walked without crossing into wasm again.
  */
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+// `require` (not `import`) so that esbuild bundles web-tree-sitter's CommonJS build: its ESM build reads
+// `import.meta.url`, which is undefined in our CJS bundles.
+import TreeSitter = require('web-tree-sitter');
+type Parser = TreeSitter.Parser;
+type Tree = TreeSitter.Tree;
+const { Language, Parser } = TreeSitter;
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 

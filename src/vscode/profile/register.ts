@@ -6,9 +6,11 @@
  * Workspace Trust: running a model executes it in ONNX Runtime, so the command is hidden in untrusted
  * workspaces (`when: isWorkspaceTrusted`) and refuses with an explanation when invoked anyway.
  */
+import { readdir } from 'node:fs/promises';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { OnnxInspectError } from '../../core/onnx/errors';
-import { baselineDir } from '../../core/profile/baseline';
+import { baselineDir, loadBaseline } from '../../core/profile/baseline';
 import { ProfileError } from '../../core/profile/errors';
 import { profileModel, type ProfileOptions } from '../../core/profile/profile';
 import { WorkerError } from '../../core/runtime/workerClient';
@@ -58,6 +60,9 @@ async function pickModel(index: ModelIndex): Promise<vscode.Uri | undefined> {
   return files?.[0];
 }
 
+/** Models being profiled now (one run per model at a time: two would compete for the same cores). */
+const running = new Set<string>();
+
 const TRUST_MESSAGE = 'Profiling runs the model in ONNX Runtime, so it needs a trusted workspace. Inspection keeps working without trust.';
 
 /**
@@ -80,6 +85,10 @@ async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverr
     reportError(log, message);
     throw new Error(message);
   }
+  if (running.has(uri.toString())) {
+    void vscode.window.showInformationMessage(`${uri.path.split('/').pop()} is being profiled already; wait for it or cancel it from its notification.`);
+    return undefined;
+  }
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const config = readProfileConfig(folder ?? uri);
   const file = displayName(uri);
@@ -87,6 +96,7 @@ async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverr
   panel.running('starting the ONNX Runtime worker…');
   log.info(`Profiling ${file} (${overrides.ep ?? config.ep}, up to batch ${overrides.maxBatch ?? config.maxBatch})`);
   const started = performance.now();
+  running.add(uri.toString());
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Profiling ${uri.path.split('/').pop()}`, cancellable: true },
@@ -135,10 +145,13 @@ async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverr
       return undefined;
     }
     const kind = ex instanceof WorkerError ? ex.kind : ProfileError.is(ex) ? ex.reason : OnnxInspectError.is(ex) ? ex.reason : 'internal';
-    const message = `Cannot profile ${file}: ${errorMessage(ex)}`;
+    // OnnxInspectError messages start with the path already.
+    const message = `Cannot profile ${file}: ${OnnxInspectError.is(ex) ? `${ex.reason}: ${ex.detail}` : errorMessage(ex)}`;
     panel.error(kind, message);
     reportError(log, message, ex);
     throw new Error(message, { cause: ex });
+  } finally {
+    running.delete(uri.toString());
   }
 }
 
@@ -162,8 +175,43 @@ function createStatusBar(): vscode.Disposable {
   return vscode.Disposable.from(item, sub);
 }
 
+/**
+ * Fills the registry from the saved baselines (`.mlpreflight/profiles/*.json` of each workspace folder), so the
+ * tree and the status bar show the last p50 after a reload. Only reads JSON; unreadable files are skipped.
+ */
+async function restoreFromBaselines(log: Log): Promise<void> {
+  const found: ProfileResult[] = [];
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const dir = baselineDir(folder.uri.fsPath);
+    let files: string[];
+    try {
+      files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+    } catch {
+      continue;
+    }
+    for (const f of files) {
+      try {
+        const r = await loadBaseline(path.join(dir, f));
+        if (r && typeof r.model?.path === 'string' && typeof r.createdAt === 'string') found.push(r);
+      } catch (ex) {
+        log.debug(`Profile baselines: skipped ${f}: ${errorMessage(ex)}`);
+      }
+    }
+  }
+  found.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  for (const r of found) {
+    const uri = vscode.Uri.file(r.model.path);
+    // A newer run in this window wins over a file read late.
+    const current = latencyRegistry.summary(uri);
+    if (!current || current.createdAt < r.createdAt) latencyRegistry.set(uri, r);
+  }
+  if (found.length) log.info(`Profile baselines: restored the last result of ${found.length} model/provider pair(s)`);
+}
+
 /** Registers the profiler's commands and status bar item; the caller pushes the result into `context.subscriptions`. */
 export function registerProfiling(deps: Deps): vscode.Disposable[] {
+  void restoreFromBaselines(deps.log).catch((ex: unknown) => deps.log.warn(`Profile baselines: ${errorMessage(ex)}`));
   return [
     latencyRegistry,
     createStatusBar(),

@@ -1,0 +1,201 @@
+/**
+ * Keeps the skew findings of the workspace current: discovers the pairs of each workspace folder, analyses
+ * them with the editor's unsaved contents, caches results per document version, debounces while typing and
+ * re-analyses on save. Diagnostics, CodeLenses and quick fixes read from here.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { analyzePairs } from '../../core/skew/analyze';
+import { discoverPairs, SkewConfigError } from '../../core/skew/pairing';
+import { ModuleCache } from '../../core/skew/project';
+import type { SkewFinding, SkewNote, SkewPair } from '../../shared/skew';
+import { errorMessage, type Log } from '../log';
+import { readSkewConfig } from './config';
+
+interface FolderState {
+  folder: vscode.WorkspaceFolder;
+  pairs: SkewPair[];
+  error?: string;
+}
+
+interface PairState {
+  pair: SkewPair;
+  root: string;
+  /** Versions of the open documents of this pair at the last analysis. */
+  signature: string;
+  findings: SkewFinding[];
+  notes: SkewNote[];
+}
+
+export class SkewService implements vscode.Disposable {
+  private readonly cache = new ModuleCache();
+  private folders: FolderState[] = [];
+  private results: PairState[] = [];
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  private timer: NodeJS.Timeout | undefined;
+  private discovered = false;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires after each analysis (diagnostics and CodeLenses refresh). */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+
+  constructor(private readonly log: Log) {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/{*.py,*.yaml,*.yml,*.json,*.onnx}');
+    const onFiles = (uri: vscode.Uri): void => {
+      if (/[\\/](node_modules|\.git|\.venv|venv|__pycache__)[\\/]/.test(uri.fsPath)) return;
+      if (uri.fsPath.endsWith('.py') || uri.fsPath.endsWith('.onnx') || uri.fsPath.endsWith(path.join('.mlpreflight', 'skew.json'))) this.discovered = false;
+      this.schedule(0);
+    };
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(onFiles),
+      watcher.onDidDelete(onFiles),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length && this.isRelevant(e.document)) this.schedule(readSkewConfig(e.document.uri).debounceMs);
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (d.uri.fsPath.endsWith(path.join('.mlpreflight', 'skew.json'))) this.discovered = false;
+        if (d.languageId === 'python' || /\.(ya?ml|json)$/.test(d.uri.fsPath)) this.schedule(0);
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('mlPreflight.skew')) {
+          this.discovered = false;
+          this.schedule(0);
+        }
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.discovered = false;
+        this.schedule(0);
+      }),
+    );
+  }
+
+  private isRelevant(doc: vscode.TextDocument): boolean {
+    if (doc.uri.scheme !== 'file') return false;
+    if (doc.languageId !== 'python' && !/\.(ya?ml|json)$/.test(doc.uri.fsPath)) return false;
+    return this.results.some((r) => r.pair.training.includes(doc.uri.fsPath) || r.pair.serving.includes(doc.uri.fsPath)) || !this.discovered || doc.languageId !== 'python';
+  }
+
+  /** Re-analyse after `delayMs` (trailing debounce). */
+  schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.refresh();
+    }, delayMs);
+  }
+
+  /** Analyses now (coalescing concurrent calls); resolves when results are current. */
+  async refresh(options: { rediscover?: boolean } = {}): Promise<void> {
+    if (options.rediscover) this.discovered = false;
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.rerun = false;
+          await this.analyze();
+        } while (this.rerun);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Resolves when no analysis is pending for `doc`'s current version. */
+  async whenCurrent(doc: vscode.TextDocument): Promise<void> {
+    if (this.timer || this.running || !this.discovered || this.isStale(doc)) await this.refresh();
+  }
+
+  private isStale(doc: vscode.TextDocument): boolean {
+    const r = this.results.find((x) => x.pair.training.includes(doc.uri.fsPath) || x.pair.serving.includes(doc.uri.fsPath));
+    return !!r && r.signature !== this.signature(r.pair);
+  }
+
+  private signature(pair: SkewPair): string {
+    const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
+    return [...pair.training, ...pair.serving].map((f) => {
+      const d = open.get(f);
+      return d ? `${f}@${d.version}${d.isDirty ? '*' : ''}` : f;
+    }).join('|');
+  }
+
+  private async analyze(): Promise<void> {
+    const t0 = Date.now();
+    if (!this.discovered) {
+      this.discovered = true;
+      this.folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => {
+        const config = readSkewConfig(folder.uri, (m) => this.log.warn(m));
+        if (!config.enabled || folder.uri.scheme !== 'file') return { folder, pairs: [] };
+        try {
+          const { pairs, truncated } = discoverPairs(folder.uri.fsPath, { settingsPairs: config.pairs });
+          if (truncated) this.log.warn(`skew: ${folder.name}: stopped listing Python files at 20,000`);
+          this.log.info(`skew: ${folder.name}: ${pairs.length} training/serving pair(s) (${pairs.map((p) => p.source).join(', ') || 'none'})`);
+          return { folder, pairs };
+        } catch (ex) {
+          const error = SkewConfigError.is(ex) ? ex.message : errorMessage(ex);
+          this.log.warn(`skew: ${error}`);
+          return { folder, pairs: [], error };
+        }
+      });
+      this.results = [];
+    }
+    const open = new Map(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => [d.uri.fsPath, d]));
+    const overlay = (f: string): string | undefined => {
+      const d = open.get(f);
+      return d && d.isDirty ? d.getText() : undefined;
+    };
+    const next: PairState[] = [];
+    for (const { folder, pairs } of this.folders) {
+      const config = readSkewConfig(folder.uri);
+      for (const pair of pairs) {
+        const signature = this.signature(pair);
+        const prev = this.results.find((r) => r.signature === signature && samePair(r.pair, pair));
+        if (prev) {
+          next.push(prev);
+          continue;
+        }
+        try {
+          const report = await analyzePairs([pair], { root: folder.uri.fsPath, overlay, cache: this.cache, maxFileBytes: config.maxFileBytes });
+          const res = report.pairs[0];
+          next.push({ pair: res?.pair ?? pair, root: folder.uri.fsPath, signature, findings: res?.findings ?? [], notes: report.notes });
+          for (const n of report.notes) this.log.debug(`skew: ${n.message}`);
+        } catch (ex) {
+          this.log.error(`skew: analysis of ${pair.serving.map((f) => path.basename(f)).join(', ')} failed: ${errorMessage(ex)}`);
+          if (ex instanceof Error && ex.stack) this.log.debug(ex.stack);
+          next.push({ pair, root: folder.uri.fsPath, signature, findings: [], notes: [] });
+        }
+      }
+    }
+    this.results = next;
+    this.log.debug(`skew: analysed ${next.length} pair(s) in ${Date.now() - t0} ms`);
+    this.changed.fire();
+  }
+
+  /** All current findings. */
+  findings(): SkewFinding[] {
+    return this.results.flatMap((r) => r.findings);
+  }
+
+  /** Findings with a location in `file` (either side). */
+  findingsIn(file: string): SkewFinding[] {
+    return this.findings().filter((f) => f.serving?.file === file || f.training?.file === file);
+  }
+
+  pairs(): Array<{ folder: vscode.WorkspaceFolder; pair: SkewPair }> {
+    return this.folders.flatMap((f) => f.pairs.map((pair) => ({ folder: f.folder, pair: this.results.find((r) => samePair(r.pair, pair))?.pair ?? pair })));
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function samePair(a: SkewPair, b: SkewPair): boolean {
+  return a.training.join('|') === b.training.join('|') && a.serving.join('|') === b.serving.join('|');
+}

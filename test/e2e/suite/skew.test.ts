@@ -1,0 +1,73 @@
+/**
+ * Training/serving skew in a real extension host, on the example workspace (a copy of `examples/`):
+ * diagnostics from source "ML Preflight" on serving/app.py, CodeLenses naming the training value, and the quick
+ * fix that copies the training std into the serving literal and makes its diagnostic go away.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+function workspaceFile(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, ...parts);
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const ours = (uri: vscode.Uri): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'ML Preflight');
+
+describe('ML Preflight: training/serving skew', () => {
+  const app = (): vscode.Uri => workspaceFile('serving', 'app.py');
+
+  it('reports the example skew as diagnostics with related information on the training side', async () => {
+    const doc = await vscode.workspace.openTextDocument(app());
+    await vscode.window.showTextDocument(doc);
+    const diags = await waitFor('skew diagnostics on serving/app.py', () => {
+      const d = ours(app());
+      return d.some((x) => x.code === 'normalize-std') ? d : undefined;
+    });
+    const codes = diags.map((d) => String(d.code)).sort();
+    for (const k of ['color-order', 'feature-order', 'fill-value', 'normalize-std', 'resize-interpolation']) assert.ok(codes.includes(k), `${k} in ${codes.join(', ')}`);
+    const std = diags.find((d) => d.code === 'normalize-std')!;
+    assert.equal(std.range.start.line, 21);
+    assert.equal(std.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(std.message, /0\.5.*0\.229/);
+    assert.ok(std.relatedInformation?.some((r) => r.location.uri.path.endsWith('/training/preprocess.py') && r.location.range.start.line === 34));
+  });
+
+  it('provides CodeLenses that name the training value and open the training side', async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', app(), 100);
+    const std = lenses.find((l) => l.command?.title.includes('Normalize std'));
+    assert.ok(std, `lenses: ${lenses.map((l) => l.command?.title).join(' | ')}`);
+    assert.match(std.command!.title, /0\.229, 0\.224, 0\.225.*preprocess\.py:35/);
+    assert.equal(std.command!.command, 'mlPreflight.skew.openLocation');
+    await vscode.commands.executeCommand(std.command!.command, ...(std.command!.arguments ?? []));
+    await waitFor('preprocess.py active', () => (vscode.window.activeTextEditor?.document.uri.path.endsWith('/training/preprocess.py') ? true : undefined));
+    assert.equal(vscode.window.activeTextEditor!.selection.active.line, 34);
+    const training = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', workspaceFile('training', 'preprocess.py'), 100);
+    assert.ok(training.some((l) => /Serving differs/.test(l.command?.title ?? '')));
+  });
+
+  it('applies the quick fix and the diagnostic goes away', async () => {
+    const doc = await vscode.workspace.openTextDocument(app());
+    await vscode.window.showTextDocument(doc);
+    const std = ours(app()).find((d) => d.code === 'normalize-std');
+    assert.ok(std);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', app(), std.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title.includes('0.229'));
+    assert.ok(fix?.edit, `actions: ${actions.map((a) => a.title).join(' | ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(doc.lineAt(21).text, /STD = np\.array\(\[0\.229, 0\.224, 0\.225\]/);
+    await doc.save();
+    await waitFor('the normalize-std diagnostic to go away', () => (ours(app()).some((d) => d.code === 'normalize-std') ? undefined : true));
+    assert.ok(ours(app()).some((d) => d.code === 'color-order'), 'other findings stay');
+  });
+});
