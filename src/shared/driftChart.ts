@@ -103,6 +103,15 @@ export function formatStat(v: number | null | undefined, infinite = false): stri
   return `${+v.toPrecision(4)}`;
 }
 
+/**
+ * Formats a p-value: like {@link formatStat}, but below 1e-15 as `< 1e-15` (double precision cannot resolve
+ * smaller exact KS p-values, and nothing is decided down there).
+ */
+export function formatP(v: number | null | undefined): string {
+  if (v !== null && v !== undefined && v < 1e-15) return '< 1e-15';
+  return formatStat(v);
+}
+
 /** Share as a percentage with one decimal. */
 export function formatShare(v: number): string {
   return `${(v * 100).toFixed(1)}%`;

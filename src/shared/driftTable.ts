@@ -3,7 +3,7 @@
  * order is unit-tested without a DOM.
  */
 import { DRIFT_METHOD_LABELS, type ColumnDrift } from './drift';
-import { formatShare, formatStat } from './driftChart';
+import { formatP, formatShare, formatStat } from './driftChart';
 
 export type SortKey = 'name' | 'type' | 'method' | 'statistic' | 'pValue' | 'drift' | 'ks' | 'wasserstein' | 'psi' | 'js' | 'effect' | 'missing';
 export type SortDir = 'asc' | 'desc';
@@ -87,11 +87,11 @@ export function cellText(c: ColumnDrift, key: SortKey): string {
     case 'statistic':
       return formatStat(c.statistic, c.statisticInfinite);
     case 'pValue':
-      return formatStat(c.pValue);
+      return formatP(c.pValue);
     case 'drift':
       return c.skipped ? '—' : c.drifted ? 'Drift' : 'No drift';
     case 'ks':
-      return formatStat(c.ks?.pValue);
+      return formatP(c.ks?.pValue);
     case 'wasserstein':
       return formatStat(c.wassersteinNormed);
     case 'psi':

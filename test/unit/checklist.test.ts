@@ -279,6 +279,11 @@ describe('checklist evaluators', function () {
     assert.equal(status['perf.latency'], 'unknown');
     assert.equal(status['data.drift'], 'unknown');
     assert.equal(status['repro.dependencies'], 'pass');
+    // Skew runs live on the example's training/serving pair (src/core/skew): its deliberate bugs, with serving lines.
+    const skew = report.items.find((i) => i.id === 'data.skew')!;
+    assert.equal(skew.status, 'fail');
+    assert.ok(skew.findings.some((f) => f.ruleId === 'skew/color-order' && f.file === 'serving/app.py' && typeof f.line === 'number' && /training: training\/preprocess\.py:\d+/.test(f.message)));
+    assert.equal((await runChecklist(EXAMPLES, { live: false })).items.find((i) => i.id === 'data.skew')!.status, 'unknown');
     assert.ok(report.counts.fail >= 8);
     assert.equal(report.counts.na, 0);
   });

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { parse, parseAllDocuments } from 'yaml';
 import { lintDockerfile } from '../../src/core/checklist/dockerfileLint';
+import { profileFacts } from '../../src/core/checklist/sources';
 import { emitFiles, EMIT_TARGETS } from '../../src/core/emit/emit';
 import { EmitError, queueDelay, servingModel, servingName } from '../../src/core/emit/modelIo';
 import { parseTritonConfig } from '../../src/core/emit/pbtxt';
@@ -164,6 +165,19 @@ describe('emitters', function () {
     assert.equal(isvc.metadata.annotations['serving.kserve.io/deploymentMode'], 'Serverless');
     assert.equal(isvc.spec.predictor.model.resources.requests.memory, '512Mi'); // 400 MiB × 1.25 rounded up to 64 Mi
     assert.match(withProfile[2]!.content!, /needs Serverless mode/);
+  });
+
+  it("a saved ProfileResult's Triton advice sets max_batch_size and the queue delay", async () => {
+    const profile = profileFacts({
+      version: 1, model: { path: 'm.onnx' }, ep: 'cpu', peakRssBytes: 1e8,
+      runs: [{ batch: 4, p50: 3, p99: 5, throughput: 900 }, { batch: 1, p50: 1, p99: 2, throughput: 1000 }],
+      budget: { budgetMs: 20 }, advice: { dynamicBatching: { maxBatchSize: 16, preferredBatchSizes: [8, 16], maxQueueDelayMicroseconds: 700, reason: 'p99 at 16 fits' } },
+    }, '.mlpreflight/profiles/m.json');
+    assert.deepEqual([profile?.p50Ms, profile?.p99Ms, profile?.batch, profile?.budgetMs], [1, 2, 1, 20]);
+    const [cfg] = await emitFiles(inspections.dynamic, ['triton'], { name: 'adv', profile });
+    assert.match(cfg!.content!, /max_batch_size: 16/);
+    assert.match(cfg!.content!, /max_queue_delay_microseconds: 700\n/);
+    assert.match(cfg!.content!, /from the profiler's advice/);
   });
 
   it('the schema validators reject broken documents (they can fail)', async () => {

@@ -45,6 +45,20 @@ describe('profile budget and advice', () => {
     assert.equal(a.dynamicBatching!.maxQueueDelayMicroseconds, 1000); // p50 at batch 1 = 1 ms
   });
 
+  it('max batch stops where samples/s falls below 90 % of the best; no advice when batching does not help', () => {
+    const peaked = [
+      { batch: 1, p50: 1, p99: 1.2, samplesPerSecond: 1000 },
+      { batch: 2, p50: 1.4, p99: 1.8, samplesPerSecond: 1500 },
+      { batch: 4, p50: 3.5, p99: 4, samplesPerSecond: 1150 },
+    ];
+    const a = adviseBatching(peaked, true);
+    assert.equal(a.dynamicBatching!.maxBatchSize, 2);
+    assert.deepEqual(a.dynamicBatching!.preferredBatchSizes, [2]);
+    const flat = adviseBatching([{ batch: 1, p50: 1, p99: 1, samplesPerSecond: 1000 }, { batch: 2, p50: 2.5, p99: 3, samplesPerSecond: 800 }], true);
+    assert.equal(flat.dynamicBatching, null);
+    assert.match(flat.reason!, /throughput does not grow with the batch size here \(best at batch 1\)/);
+  });
+
   it('no advice for a fixed batch axis, a single batch, or no batch within budget', () => {
     assert.equal(adviseBatching(RUNS, false).dynamicBatching, null);
     assert.match(adviseBatching(RUNS, false).reason!, /max_batch_size 0/);

@@ -105,7 +105,9 @@ describe('profiler (isolated worker)', function () {
     assert.equal(r.opProfile!.runs, 2);
     assert.deepEqual(r.fallbackNodes, []);
     assert.equal(r.budget!.largestBatchWithinBudget, 2);
-    assert.deepEqual(r.advice.dynamicBatching!.preferredBatchSizes.includes(2), true);
+    // Batching advice depends on measured throughput (batch 2 is usually faster per sample; on a loaded machine maybe not).
+    if (r.advice.dynamicBatching) assert.equal(r.advice.dynamicBatching.maxBatchSize, 2);
+    else assert.match(r.advice.reason ?? '', /throughput does not grow/);
     assert.ok(r.environment.cpuModel.length > 0 && r.environment.logicalCores >= 1);
     assert.match(r.model.sha256, /^[0-9a-f]{64}$/);
     assert.ok(r.notes.some((n) => /'batch' of 'image'/.test(n)));

@@ -118,7 +118,8 @@ describe('profile results webview (Chromium)', function () {
     assert.equal(await p.locator('#latency-chart svg polyline.ecdf').count(), 1);
     assert.equal(await p.locator('#sweep-chart svg rect.bar').count(), 3);
     assert.equal(await p.locator('#sweep-chart svg circle.p99-dot').count(), 3);
-    assert.match((await p.textContent('#advice pre.triton')) ?? '', /max_queue_delay_microseconds: \d+/);
+    // The advice follows measured throughput (see budget.ts): the Triton block, or why batching does not help.
+    assert.match((await p.textContent('#advice')) ?? '', /max_queue_delay_microseconds: \d+|throughput does not grow/);
     assert.ok(await p.locator('#ops tbody tr').count() >= 5);
     assert.deepEqual(await p.evaluate(() => (globalThis as unknown as BrowserGlobals).__cspViolations), []);
   });

@@ -9,7 +9,7 @@ import { computeDrift, DriftError } from '../../core/drift/computeDrift';
 import { DRIFT_CONFIG_FILE, mergeOverrides, parseAssignments, parseDriftConfig, parseMethod, parseThreshold, parseType } from '../../core/drift/config';
 import { renderDriftHtml } from '../../core/drift/htmlReport';
 import { DRIFT_METHOD_LABELS, driftVerdict, type ColumnOverride, type DriftConfigFile, type DriftReport } from '../../shared/drift';
-import { formatShare, formatStat } from '../../shared/driftChart';
+import { formatP, formatShare, formatStat } from '../../shared/driftChart';
 import { renderTable, sanitizeForTerminal } from '../format/table';
 import { CliError, ExitCode, type CliIO } from '../io';
 
@@ -56,9 +56,10 @@ function formatText(report: DriftReport): string {
     col.type,
     col.method ? DRIFT_METHOD_LABELS[col.method] : `not tested (${col.skipped?.reason ?? '?'})`,
     formatStat(col.statistic, col.statisticInfinite),
+    formatP(col.pValue),
     formatStat(col.threshold),
     col.skipped ? '—' : col.drifted ? 'DRIFT' : 'ok',
-    col.ks ? formatStat(col.ks.pValue) : '—',
+    col.ks ? formatP(col.ks.pValue) : '—',
     formatStat(col.wassersteinNormed),
     formatStat(col.psi),
     formatStat(col.jsDistance),
@@ -66,7 +67,7 @@ function formatText(report: DriftReport): string {
     `${formatShare(col.missing.reference)} / ${formatShare(col.missing.current)}`,
   ]);
   lines.push(renderTable([
-    { header: 'column' }, { header: 'type' }, { header: 'test' }, { header: 'stat', align: 'right' }, { header: 'thr', align: 'right' }, { header: 'drift' },
+    { header: 'column' }, { header: 'type' }, { header: 'test' }, { header: 'stat', align: 'right' }, { header: 'p', align: 'right' }, { header: 'thr', align: 'right' }, { header: 'drift' },
     { header: 'KS p', align: 'right' }, { header: 'W norm', align: 'right' }, { header: 'PSI', align: 'right' }, { header: 'JS', align: 'right' },
     { header: 'effect' }, { header: 'missing ref/cur', align: 'right' },
   ], rows));

@@ -11,6 +11,8 @@ import { ChecklistError } from './workspace';
 
 export interface ChecklistOptions {
   signal?: AbortSignal;
+  /** `false`: use saved results only, run no live analysis (skew). Default true. */
+  live?: boolean;
   /** Evaluate only these items (default: all). */
   items?: readonly ItemDefinition[];
 }

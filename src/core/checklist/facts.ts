@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { OnnxInspectError } from '../onnx/errors';
 import { inspectModel } from '../onnx/inspect';
 import type { ModelInspection } from '../../shared/modelInspection';
+import { liveSkew } from './liveSkew';
 import { loadSources, type Sources } from './sources';
 import { openWorkspace, type Workspace } from './workspace';
 
@@ -55,7 +56,8 @@ export function isTestFile(rel: string): boolean {
   return /(^|\/)(tests?|__tests__)\//.test(rel) || /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(rel) || /\.(test|spec)\.[jt]sx?$/.test(rel) || /(^|\/)conftest\.py$/.test(rel);
 }
 
-export async function gatherFacts(root: string, options: { signal?: AbortSignal } = {}): Promise<Facts> {
+/** `live: false` skips live analyses (skew) and uses saved results only. */
+export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean } = {}): Promise<Facts> {
   const ws = await openWorkspace(root, options);
   const modelFiles = ws.find(/\.onnx$/i).slice(0, MAX_MODELS);
   const models: ModelFact[] = [];
@@ -100,6 +102,6 @@ export async function gatherFacts(root: string, options: { signal?: AbortSignal 
       yaml.push({ file, line, apiVersion: typeof o.apiVersion === 'string' ? o.apiVersion : undefined, kind: typeof o.kind === 'string' ? o.kind : undefined, doc: o });
     }
   }
-  const sources = await loadSources(ws.root);
+  const sources = await loadSources(ws.root, { liveSkew: options.live === false ? undefined : liveSkew, signal: options.signal });
   return { ws, models, serving, python, yaml, sources };
 }

@@ -259,7 +259,10 @@ export const ITEMS: ItemDefinition[] = [
       return {
         status: errors ? 'fail' : warnings ? 'warn' : 'pass',
         summary: errors || warnings ? `${errors} skew error(s), ${warnings} warning(s)` : 'No skew findings',
-        evidence: [{ file: skew.source, text: `${skew.findings.length} finding(s)` }, ...findings.slice(0, 5).filter((f) => f.file).map((f) => ({ file: f.file, line: f.line, text: f.message }))],
+        evidence: [
+          ...findings.slice(0, 5).filter((f) => f.file).map((f) => ({ file: f.file, line: f.line, text: f.message })),
+          skew.source.startsWith('.mlpreflight/') ? { file: skew.source, text: `${skew.findings.length} finding(s)` } : { text: `${skew.source}: ${skew.findings.length} finding(s)` },
+        ],
         findings,
       };
     },

@@ -11,7 +11,11 @@
  * |---|---|
  * | `.mlpreflight/profiles/*.json` | `model` (path), `p50Ms`, `p99Ms`, optional `peakRssBytes`, `batch`, `budgetMs`, `throughputPerSec`, `device` (`cpu`/`gpu`), `provider` |
  * | `.mlpreflight/drift/*.json` | `reference`, `current` (paths), `columns: [{ name, drift: boolean, statistic?, pValue? }]`, optional `createdAt` |
- * | `.mlpreflight/skew.json` | `findings: [{ id?, severity: 'error'|'warning'|'info', message, file?, line?, trainingFile?, trainingLine? }]` |
+ * | `.mlpreflight/skew-report.json` (or `skew.json` when it holds `findings`) | `findings: [{ id?, severity: 'error'|'warning'|'info', message, file?, line?, trainingFile?, trainingLine? }]` |
+ *
+ * The profiler's own result (`ProfileResult`, saved as baselines in `.mlpreflight/profiles/`) is read as is. Skew
+ * is also analysed live (`liveSkew`, src/core/checklist/liveSkew.ts) when no saved findings exist; drift has no
+ * saved pairs to compare, so it stays "not yet measured" until a drift report is saved.
  *
  * Alternative names accepted (so profiler/drift/skew results can be saved unchanged): `latency.p50Ms`,
  * `latency.p99Ms`, `memory.peakRssBytes`, `p50`/`p99` (ms); drift `features` for `columns` and `drifted` for `drift`.
@@ -34,6 +38,8 @@ export interface ProfileFacts {
   budgetMs?: number;
   throughputPerSec?: number;
   device?: string;
+  /** The profiler's Triton advice (ProfileResult `advice.dynamicBatching`), when it gave one. */
+  dynamicBatching?: { maxBatchSize: number; maxQueueDelayMicroseconds: number; reason: string };
 }
 
 export interface DriftColumnFacts {
@@ -102,6 +108,29 @@ function get(o: unknown, key: string): unknown {
 export function profileFacts(json: unknown, source: string): ProfileFacts | undefined {
   const o = Array.isArray(json) ? json[0] : json;
   if (!isObject(o)) return undefined;
+  // The profiler's own result (src/shared/profileResult.ts, saved as baselines under .mlpreflight/profiles/):
+  // the smallest measured batch's percentiles, the peak RSS, the budget and the Triton advice.
+  if (Array.isArray(o.runs) && o.runs.length > 0) {
+    const runs = o.runs.filter((r): r is Json => isObject(r) && typeof r.p50 === 'number' && typeof r.p99 === 'number');
+    const first = [...runs].sort((a, b) => (num(a.batch) ?? 1) - (num(b.batch) ?? 1))[0];
+    if (first) {
+      const advice = get(get(o, 'advice'), 'dynamicBatching');
+      const mbs = num(get(advice, 'maxBatchSize'));
+      const delay = num(get(advice, 'maxQueueDelayMicroseconds'));
+      return {
+        source,
+        model: str(get(o.model, 'path'), o.model),
+        p50Ms: first.p50 as number,
+        p99Ms: first.p99 as number,
+        peakRssBytes: num(o.peakRssBytes, get(o.memory, 'peakRssBytes')),
+        batch: num(first.batch),
+        budgetMs: num(get(o.budget, 'budgetMs')),
+        throughputPerSec: num(first.throughput),
+        device: str(o.ep),
+        ...(mbs !== undefined && delay !== undefined ? { dynamicBatching: { maxBatchSize: mbs, maxQueueDelayMicroseconds: delay, reason: str(get(advice, 'reason')) ?? 'profiler advice' } } : {}),
+      };
+    }
+  }
   const latency = get(o, 'latency');
   const memory = get(o, 'memory');
   const p50Ms = num(o.p50Ms, get(latency, 'p50Ms'), o.p50, get(latency, 'p50'));
@@ -177,8 +206,14 @@ async function jsonFiles(dir: string): Promise<string[]> {
   }
 }
 
+/**
+ * Runs an analysis live when no saved result exists (the skew capability is vscode-free and fast: the review
+ * and the checklist run it on the workspace's training/serving pairs). Returns null when nothing applies.
+ */
+export type LiveSkew = (root: string, signal?: AbortSignal) => Promise<SkewFacts | null>;
+
 /** Loads the saved results under `<root>/.mlpreflight/` (see the table above). Never throws for bad files: they become warnings. */
-export async function loadSources(root: string): Promise<Sources> {
+export async function loadSources(root: string, options: { liveSkew?: LiveSkew; signal?: AbortSignal } = {}): Promise<Sources> {
   const out: Sources = { profiles: [], drift: [], skew: null, warnings: [] };
   const base = path.join(root, SOURCE_DIR);
   for (const [sub, parse, sink] of [
@@ -197,12 +232,28 @@ export async function loadSources(root: string): Promise<Sources> {
       else out.warnings.push(`${rel}: missing the fields the checklist reads (see docs/checklist.md)`);
     }
   }
-  const skewRel = `${SOURCE_DIR}/skew.json`;
-  const { json, error } = await readJson(path.join(base, 'skew.json'));
-  if (error) out.warnings.push(`${skewRel}: ${error}`);
-  else if (json !== undefined) {
-    out.skew = skewFacts(json, skewRel) ?? null;
-    if (!out.skew) out.warnings.push(`${skewRel}: missing a "findings" array (see docs/checklist.md)`);
+  // Saved skew findings: `.mlpreflight/skew-report.json`, or `.mlpreflight/skew.json` when it holds findings
+  // (that file is otherwise the skew capability's pair configuration, which is not a result).
+  for (const name of ['skew-report.json', 'skew.json']) {
+    const rel = `${SOURCE_DIR}/${name}`;
+    const { json, error } = await readJson(path.join(base, name));
+    if (error) {
+      out.warnings.push(`${rel}: ${error}`);
+      continue;
+    }
+    const facts = json === undefined ? undefined : skewFacts(json, rel);
+    if (facts) {
+      out.skew = facts;
+      break;
+    }
+  }
+  if (!out.skew && options.liveSkew) {
+    try {
+      out.skew = await options.liveSkew(root, options.signal);
+    } catch (ex) {
+      if (options.signal?.aborted) throw ex;
+      out.warnings.push(`skew analysis failed: ${ex instanceof Error ? ex.message : String(ex)}`);
+    }
   }
   return out;
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DRIFT_METHOD_LABELS, driftVerdict, type ColumnDrift, type DriftReport } from '../../shared/drift';
-import { ecdfShapes, formatShare, formatStat, histogramShapes, type ChartShapes } from '../../shared/driftChart';
+import { ecdfShapes, formatP, formatShare, formatStat, histogramShapes, type ChartShapes } from '../../shared/driftChart';
 import { escapeHtml } from '../../shared/webviewHtml';
 
 const CSS = `
@@ -45,8 +45,8 @@ function num(v: number | null | undefined): string {
   return v === null || v === undefined || !Number.isFinite(v) ? '' : String(v);
 }
 
-function statCell(v: number | null | undefined, infinite = false): string {
-  return `<td class="num" data-v="${infinite ? '1e308' : num(v)}">${e(formatStat(v, infinite))}</td>`;
+function statCell(v: number | null | undefined, infinite = false, p = false): string {
+  return `<td class="num" data-v="${infinite ? '1e308' : num(v)}">${e(p ? formatP(v) : formatStat(v, infinite))}</td>`;
 }
 
 function driftCell(c: ColumnDrift): string {
@@ -56,8 +56,8 @@ function driftCell(c: ColumnDrift): string {
 
 function columnRow(c: ColumnDrift): string {
   return `<tr><td><a href="#col-${e(encodeURIComponent(c.name))}">${e(c.name)}</a></td><td>${e(c.type)}</td><td>${e(c.method ? DRIFT_METHOD_LABELS[c.method] : c.skipped?.reason ?? '')}</td>`
-    + statCell(c.statistic, c.statisticInfinite) + statCell(c.threshold) + driftCell(c)
-    + statCell(c.ks?.statistic) + statCell(c.ks?.pValue) + statCell(c.wassersteinNormed) + statCell(c.psi) + statCell(c.jsDistance)
+    + statCell(c.statistic, c.statisticInfinite) + statCell(c.pValue, false, true) + statCell(c.threshold) + driftCell(c)
+    + statCell(c.ks?.statistic) + statCell(c.ks?.pValue, false, true) + statCell(c.wassersteinNormed) + statCell(c.psi) + statCell(c.jsDistance)
     + statCell(c.effectSize?.value) + `<td>${e(c.effectSize?.magnitude ?? '')}</td>`
     + `<td class="num" data-v="${c.missing.reference}">${formatShare(c.missing.reference)}</td><td class="num" data-v="${c.missing.current}">${formatShare(c.missing.current)}</td></tr>`;
 }
@@ -74,8 +74,8 @@ function columnCard(c: ColumnDrift): string {
     ['Test', c.method ? `${DRIFT_METHOD_LABELS[c.method]} (${c.methodReason})` : c.skipped?.message ?? ''],
   ];
   if (c.method) facts.push([c.pValue !== null ? 'p-value' : 'Statistic', `${formatStat(c.statistic, c.statisticInfinite)} (threshold ${formatStat(c.threshold)})`]);
-  if (c.ks) facts.push(['KS', `D = ${formatStat(c.ks.statistic)}, p = ${formatStat(c.ks.pValue)} (${c.ks.exact ? 'exact' : 'asymptotic'})`]);
-  if (c.chiSquare) facts.push(['Chi-square', `χ² = ${formatStat(c.chiSquare.statistic, c.chiSquare.statistic === null)}, df = ${c.chiSquare.df}, p = ${formatStat(c.chiSquare.pValue)}`]);
+  if (c.ks) facts.push(['KS', `D = ${formatStat(c.ks.statistic)}, p = ${formatP(c.ks.pValue)} (${c.ks.exact ? 'exact' : 'asymptotic'})`]);
+  if (c.chiSquare) facts.push(['Chi-square', `χ² = ${formatStat(c.chiSquare.statistic, c.chiSquare.statistic === null)}, df = ${c.chiSquare.df}, p = ${formatP(c.chiSquare.pValue)}`]);
   if (c.effectSize) facts.push(['Effect size', `${c.effectSize.name} = ${formatStat(c.effectSize.value)} (${c.effectSize.magnitude ?? 'n/a'})`]);
   facts.push(['Missing', `reference ${formatShare(c.missing.reference)}, current ${formatShare(c.missing.current)}`]);
   facts.push(['Unique values', `reference ${c.unique.reference}, current ${c.unique.current}, both ${c.unique.union}`]);
@@ -99,7 +99,7 @@ export function renderDriftHtml(report: DriftReport): string {
   if (schema.missingInCurrent.length) schemaItems.push(`<li>Missing in current: ${schema.missingInCurrent.map((n) => `<code>${e(n)}</code>`).join(', ')}</li>`);
   if (schema.extraInCurrent.length) schemaItems.push(`<li>Only in current: ${schema.extraInCurrent.map((n) => `<code>${e(n)}</code>`).join(', ')}</li>`);
   for (const t of schema.typeChanges) schemaItems.push(`<li><code>${e(t.name)}</code>: ${e(t.reference)} → ${e(t.current)} (tested as ${e(t.testedAs)})</li>`);
-  const headers = ['Column', 'Type', 'Test', 'Statistic', 'Threshold', 'Drift', 'KS D', 'KS p', 'Wasserstein (normed)', 'PSI', 'JS distance', 'Effect size', 'Magnitude', 'Missing ref', 'Missing cur'];
+  const headers = ['Column', 'Type', 'Test', 'Statistic', 'p-value', 'Threshold', 'Drift', 'KS D', 'KS p', 'Wasserstein (normed)', 'PSI', 'JS distance', 'Effect size', 'Magnitude', 'Missing ref', 'Missing cur'];
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${e(csp)}">

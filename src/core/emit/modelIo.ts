@@ -142,14 +142,18 @@ export const DEFAULT_QUEUE_DELAY_US = 100;
 
 /**
  * Triton's `dynamic_batching.max_queue_delay_microseconds`: how long a request may wait for others to form a
- * batch. With a profile and a budget: a quarter of the headroom `budget − p99`, clamped to [50 µs, 10 ms]
- * (0 when p99 already exceeds the budget: no room to queue). With a profile and no budget headroom known:
- * 10 % of p50, clamped the same. Without a profile: {@link DEFAULT_QUEUE_DELAY_US}.
+ * batch. With a profile: a quarter of the headroom `budget − p99` (budget: the option, else the profile's,
+ * else {@link DEFAULT_BUDGET_MS}), clamped to [50 µs, 10 ms]; 0 when p99 already exceeds the budget (no room
+ * to queue). A profile that carries the profiler's own Triton advice (and no explicit budget option) uses that
+ * advice. Without a profile: {@link DEFAULT_QUEUE_DELAY_US}.
  */
 export function queueDelay(options: EmitOptions): { micros: number; reason: string } {
   const p = options.profile;
   const budget = options.budgetMs ?? p?.budgetMs ?? DEFAULT_BUDGET_MS;
   if (!p) return { micros: DEFAULT_QUEUE_DELAY_US, reason: `default ${DEFAULT_QUEUE_DELAY_US} µs: no profile measured (run the profiler and emit again with --profile)` };
+  if (p.dynamicBatching && options.budgetMs === undefined) {
+    return { micros: Math.round(p.dynamicBatching.maxQueueDelayMicroseconds), reason: `${Math.round(p.dynamicBatching.maxQueueDelayMicroseconds)} µs from the profiler's advice (${p.source}): ${p.dynamicBatching.reason.replace(/\n/g, ' ')}` };
+  }
   const clamp = (us: number): number => Math.round(Math.min(10_000, Math.max(50, us)));
   const headroom = budget - p.p99Ms;
   if (headroom <= 0) return { micros: 0, reason: `0: measured p99 ${p.p99Ms} ms already exceeds the ${budget} ms budget, so requests must not wait` };

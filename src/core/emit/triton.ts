@@ -20,6 +20,8 @@ export function pbString(s: string): string {
 function maxBatch(model: ServingModel, options: EmitOptions): number {
   if (!model.batching) return 0;
   if (options.maxBatchSize !== undefined) return options.maxBatchSize;
+  const advised = options.profile?.dynamicBatching?.maxBatchSize;
+  if (advised && advised > 0) return Math.round(advised);
   const measured = options.profile?.batch;
   return measured && measured > 1 ? Math.round(measured) : DEFAULT_MAX_BATCH;
 }

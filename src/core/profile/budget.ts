@@ -26,14 +26,16 @@ export const MAX_QUEUE_DELAY_US = 100_000;
 /**
  * Suggested Triton `dynamic_batching`:
  * - candidates: swept batches within budget (all swept batches when there is no budget);
- * - `max_batch_size`: the largest candidate;
+ * - `max_batch_size`: the largest candidate that still reaches ≥ 90 % of the best samples/s among the candidates
+ *   (a bigger batch that is slower per sample is not worth its latency);
  * - `preferred_batch_size`: the smallest candidate reaching ≥ 90 % of the best samples/s (the throughput knee)
- *   and the largest candidate, deduplicated;
+ *   and `max_batch_size`, deduplicated;
  * - `max_queue_delay_microseconds`: with a budget, half the headroom left at `max_batch_size` (p99) so queueing
  *   and the batch together stay within it; without one, the p50 at batch 1 (wait at most one small inference).
  *   Clamped to [0, 100 ms].
  *
- * `dynamicBatching` is null (with a reason) when the batch axis is fixed, only one batch was swept, or no batch is within budget.
+ * `dynamicBatching` is null (with a reason) when the batch axis is fixed, only one batch was swept, no batch is
+ * within budget, or batching does not raise throughput (the best batch is the smallest).
  */
 export function adviseBatching(runs: readonly RunStats[], batchable: boolean, budgetMs?: number): AdviceReport {
   if (!batchable) return { dynamicBatching: null, reason: 'the batch axis is fixed in the model: use max_batch_size 0 (no dynamic batching)' };
@@ -43,16 +45,20 @@ export function adviseBatching(runs: readonly RunStats[], batchable: boolean, bu
     return { dynamicBatching: null, reason: `no batch size meets the ${budgetMs} ms p99 budget, not even ${Math.min(...runs.map((r) => r.batch))}` };
   }
   candidates.sort((a, b) => a.batch - b.batch);
-  const largest = candidates[candidates.length - 1]!;
   const best = Math.max(...candidates.map((r) => r.samplesPerSecond));
-  const knee = candidates.find((r) => r.samplesPerSecond >= 0.9 * best) ?? largest;
+  const good = candidates.filter((r) => r.samplesPerSecond >= 0.9 * best);
+  const largest = good[good.length - 1]!;
+  const knee = good[0]!;
+  if (largest.batch === candidates[0]!.batch) {
+    return { dynamicBatching: null, reason: `throughput does not grow with the batch size here (best at batch ${largest.batch}): dynamic batching would add queueing delay for no gain` };
+  }
   const preferred = [...new Set([knee.batch, largest.batch])].sort((a, b) => a - b);
   const smallest = [...runs].sort((a, b) => a.batch - b.batch)[0]!;
   let delayUs: number;
   let why: string;
   if (budgetMs !== undefined) {
     delayUs = ((budgetMs - largest.p99) / 2) * 1000;
-    why = `largest batch within the ${budgetMs} ms budget is ${largest.batch} (p99 ${largest.p99.toFixed(2)} ms); queue delay = half the remaining headroom`;
+    why = `max batch ${largest.batch} is within the ${budgetMs} ms budget (p99 ${largest.p99.toFixed(2)} ms); queue delay = half the remaining headroom`;
   } else {
     delayUs = smallest.p50 * 1000;
     why = `no budget given: all swept batches considered; queue delay = p50 at batch ${smallest.batch}`;

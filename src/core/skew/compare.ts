@@ -37,7 +37,7 @@ export function keyInfo(key: string): KeyInfo {
     case 'text.tokenizer': return { kind: 'tokenizer', label: 'Tokenizer checkpoint', severity: 'error' };
     case 'text.max_length': return { kind: 'max-length', label: 'max_length', severity: 'error' };
     case 'text.truncation': return { kind: 'truncation', label: 'Truncation', severity: 'error' };
-    case 'text.padding': return { kind: 'padding', label: 'Padding', severity: 'warning' };
+    case 'text.padding': return { kind: 'padding', label: 'Padding', severity: 'info' };
     case 'text.padding_side': return { kind: 'padding-side', label: 'Padding side', severity: 'error' };
     case 'text.truncation_side': return { kind: 'truncation-side', label: 'Truncation side', severity: 'error' };
     case 'text.lowercase': return { kind: 'lowercase', label: 'Lower-casing', severity: 'error' };
@@ -50,6 +50,7 @@ export function keyInfo(key: string): KeyInfo {
     case 'tabular.window': return { kind: 'window', label: `${b} window of '${a}'`, severity: 'error', oneSided: true };
     case 'tabular.categories': return { kind: 'categories', label: `Categories ${a}`, severity: 'error' };
     case 'tabular.map': return { kind: 'category-map', label: `Category map ${a}['${b}']`, severity: 'error' };
+    case 'tabular.unknown': return { kind: 'unknown-category', label: `Value for categories missing from ${a}`, severity: 'error' };
     case 'tabular.onehot_unknown': return { kind: 'unknown-category', label: 'Unknown-category handling', severity: 'warning' };
     case 'tabular.imputer': return { kind: 'imputer', label: 'Imputer strategy', severity: 'error' };
     case 'tabular.mean': return { kind: 'scaler-stats', label: 'Standardization mean', severity: 'error' };
@@ -69,7 +70,7 @@ export function keyInfo(key: string): KeyInfo {
 }
 
 /** Keys that are inputs of the color computation or handled separately, never compared directly. */
-const SPECIAL = new Set(['image.load', 'image.convert', 'image.flip', 'augment.random', 'tabular.fit', 'tabular.stat', 'tabular.get_dummies']);
+const SPECIAL = new Set(['text.tokenizer_saved', 'image.load', 'image.convert', 'image.flip', 'augment.random', 'tabular.fit', 'tabular.stat', 'tabular.get_dummies']);
 
 export function domainOf(key: string): string {
   return key.slice(0, key.indexOf('.'));
@@ -231,6 +232,22 @@ function normalizeScale(side: SideFacts): void {
   side.set('image.scale', [{ ...mean[0], key: 'image.scale', value: { k: 'num', v: 1 / 255 }, shown: '1/255 (folded into mean/std)', fixStyle: undefined, origin: undefined }]);
 }
 
+const normPath = (p: string): string => p.replace(/^\.\//, '').replace(/\/+$/, '');
+
+/**
+ * A tokenizer loaded at serving from the folder training saved it to (`tokenizer.save_pretrained("out")`) is the
+ * training checkpoint: the serving facts take the training value (shown with the folder).
+ */
+function aliasSavedTokenizer(t: SideFacts, s: SideFacts): void {
+  const saved = (t.get('text.tokenizer_saved') ?? []).map((f) => (f.value.k === 'str' ? normPath(f.value.v) : ''));
+  const trainCkpt = t.get('text.tokenizer')?.find((f) => f.value.k === 'str');
+  const serving = s.get('text.tokenizer');
+  if (!serving || !trainCkpt) return;
+  s.set('text.tokenizer', serving.map((f) => (f.value.k === 'str' && saved.includes(normPath(f.value.v))
+    ? { ...f, value: trainCkpt.value, shown: `'${f.value.v}' (saved from ${shown(trainCkpt)} by training)`, origin: undefined }
+    : f)));
+}
+
 function lowercaseOf(side: SideFacts): { on: boolean; fact?: Fact } {
   const explicit = side.get('text.lowercase');
   if (explicit?.length) {
@@ -251,10 +268,11 @@ function finding(key: string, t: Fact | undefined, s: Fact | undefined, message?
     : t
       ? `${info.label} ${tv} at training has no counterpart at serving`
       : `${info.label} ${sv} at serving has no counterpart at training`);
+  const hint = info.kind === 'padding' && !message ? ' (harmless with an attention mask; matters when the model expects a fixed sequence length)' : '';
   const out: SkewFinding = {
     kind: info.kind,
     severity: info.severity,
-    message: msg,
+    message: msg + hint,
     training: t ? locate(t) : null,
     serving: s ? locate(s) : null,
     trainingValue: tv,
@@ -279,10 +297,11 @@ export function compareSides(trainingFacts: Fact[], servingFacts: Fact[]): SkewF
   else s.delete('image.color');
   normalizeScale(t);
   normalizeScale(s);
+  aliasSavedTokenizer(t, s);
 
   const domains = (side: SideFacts): Set<string> => {
     const d = new Set<string>();
-    for (const [k, v] of side) if (v.length && !SPECIAL.has(k)) d.add(domainOf(k));
+    for (const [k, v] of side) if (v.some((f) => f.value.k !== 'unknown') && !SPECIAL.has(k)) d.add(domainOf(k));
     return d;
   };
   const tDomains = domains(t);
@@ -329,6 +348,8 @@ export function compareSides(trainingFacts: Fact[], servingFacts: Fact[]): SkewF
     const tl = t.get(key) ?? [];
     const sl = s.get(key) ?? [];
     if (key === 'text.lowercase') continue;
+    // A step whose value we could not follow on either side: present, but not comparable.
+    if (tl.some((f) => f.value.k === 'unknown') || sl.some((f) => f.value.k === 'unknown')) continue;
     if (key === 'tabular.features') {
       findings.push(...compareFeatures(tl, sl));
       continue;

@@ -99,6 +99,7 @@ export class Evaluator {
         return { k: 'none', o: originOf(mod, n, true) };
       case 'list':
       case 'tuple':
+      case 'expression_list':
       case 'set': {
         const items: Value[] = [];
         for (const c of n.children) {
@@ -109,7 +110,7 @@ export class Evaluator {
           } else items.push(this.eval(c, mod));
         }
         const literal = items.every((i) => i.k !== 'unknown' && i.o?.literal !== false && i.o?.file === mod.file);
-        return { k: 'list', items, tuple: n.type === 'tuple', o: originOf(mod, n, literal) };
+        return { k: 'list', items, tuple: n.type === 'tuple' || n.type === 'expression_list', o: originOf(mod, n, literal) };
       }
       case 'dictionary': {
         const entries: Array<[Value, Value]> = [];
@@ -341,7 +342,7 @@ export class Evaluator {
           if (key.k === 'str' || key.k === 'num') return dictGet(recv, key.v) ?? this.eval(arg(1, 'default'), mod);
           return UNKNOWN;
         }
-        if (['copy', 'tolist', 'astype', 'to', 'float', 'clone', 'detach', 'numpy', 'values', 'resolve', 'absolute'].includes(method)) {
+        if (['copy', 'tolist', 'astype', 'to', 'float', 'clone', 'detach', 'numpy', 'values', 'resolve', 'absolute', 'reshape', 'view', 'flatten', 'ravel', 'squeeze', 'unsqueeze', 'cpu', 'cuda'].includes(method)) {
           return recv.k === 'list' || recv.k === 'num' || recv.k === 'file' ? recv : UNKNOWN;
         }
         if ((method === 'read' || method === 'read_text') && recv.k === 'file') return recv;

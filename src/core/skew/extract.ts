@@ -95,13 +95,17 @@ function add(ctx: Ctx, node: PyNode, key: string, value: Value, via: string, ext
 /** Adds `image.size` for a (H, W) pair or a shorter-side int. */
 function addSize(ctx: Ctx, node: PyNode, v: Value, order: 'hw' | 'wh', via: string, key = 'image.size', random = false): void {
   const ns = numbers(v);
-  if (!ns) return;
+  if (!ns) {
+    // A resize/crop whose size we cannot follow: recorded so the step is not reported as missing.
+    add(ctx, node, key, { k: 'unknown' }, via, { shown: '? (computed)', random, origin: undefined });
+    return;
+  }
   let hw: number[];
   let fixStyle: FixStyle | undefined = 'literal';
-  if (ns.length === 1 && v.k !== 'list') {
+  if (ns.length === 1 && v.k !== 'list' && key === 'image.size') {
     add(ctx, node, key, { k: 'str', v: `shorter side ${ns[0]}` }, via, { shown: `shorter side ${ns[0]}`, random, fixStyle: undefined, origin: v.o?.literal ? v.o : undefined });
     return;
-  } else if (ns.length === 1) hw = [ns[0], ns[0]];
+  } else if (ns.length === 1) hw = [ns[0], ns[0]]; // CenterCrop(224), Resize([224]): squares
   else if (ns.length === 2) hw = order === 'hw' ? ns : [ns[1], ns[0]];
   else return;
   if (order === 'wh') fixStyle = 'wh-size';
@@ -561,14 +565,42 @@ function extractCall(ctx: Ctx, call: PyNode): void {
   const recvIsModule = !!name && !!recvNode && recvNode.type === 'identifier' && mod.imports.has(recvNode.text);
   if (recvIsModule) return;
   switch (method) {
+    case 'get':
+    case 'map': {
+      // Unknown categories: `MAP.get(x, default)`, `s.map(MAP)` (NaN) or `s.map(MAP).fillna(v)`.
+      const mapNode = method === 'get' ? recvNode : node(0, 'arg');
+      if (mapNode?.type !== 'identifier' || !MAP_NAME.test(mapNode.text)) return;
+      const m = ev.eval(mapNode, mod);
+      if (m.k !== 'dict') return;
+      let v: Value | undefined;
+      let shownV: string | undefined;
+      if (method === 'get') {
+        v = val(1, 'default') ?? { k: 'none' };
+        if (!node(1, 'default')) shownV = 'None (dict.get default)';
+      } else {
+        const outer = call.parent?.type === 'attribute' && call.parent.parent?.type === 'call' && field(call.parent, 'attribute')?.text === 'fillna' ? call.parent.parent : undefined;
+        v = outer ? ev.eval(callArgs(outer).positional[0] ?? callArgs(outer).keywords.get('value'), mod) : { k: 'str', v: 'NaN' };
+        if (!outer) shownV = 'NaN (.map without fillna)';
+      }
+      if (v.k === 'unknown') return;
+      add(ctx, call, `tabular.unknown:${mapNode.text}`, v, `.${method}()`, { name: mapNode.text, shown: shownV, fixStyle: 'literal' });
+      return;
+    }
     case 'convert': {
       const m = val(0, 'mode');
       if (m?.k === 'str' && /^(RGB|RGBA|L|BGR)/.test(m.v)) add(ctx, call, 'image.convert', strV(`*>${m.v.startsWith('RGB') ? 'RGB' : m.v === 'L' ? 'GRAY' : 'BGR'}`), 'PIL convert', { shown: `convert('${m.v}')` });
       return;
     }
+    case 'crop': {
+      const box = node(0, 'box');
+      if (box && (box.type === 'tuple' || box.type === 'list') && box.children.length === 4) add(ctx, call, 'image.crop', { k: 'unknown' }, 'PIL Image.crop', { shown: '? (Image.crop)' });
+      return;
+    }
     case 'resize': {
+      const sizeNode = node(0, 'size');
       const size = val(0, 'size');
-      if (size?.k === 'list' && numbers(size)?.length === 2 && !/^(np|numpy|torch)$/.test(recvText)) {
+      const pair = sizeNode && (sizeNode.type === 'tuple' || sizeNode.type === 'list') ? sizeNode.children.length === 2 : size?.k === 'list' && numbers(size)?.length === 2;
+      if (size && pair && !/^(np|numpy|torch)$/.test(recvText)) {
         addSize(ctx, call, size, 'wh', 'PIL Image.resize');
         addInterp(ctx, call, val(1, 'resample'), 'pil', 'bicubic', 'PIL Image.resize', 'pil-interp');
       }
@@ -593,6 +625,8 @@ function extractCall(ctx: Ctx, call: PyNode): void {
       if (positional.length === 0 && /tensor|torch|from_numpy|x|img|image|arr/i.test(recvText)) add(ctx, call, 'any.dtype', strV(method === 'float' ? 'float32' : 'float16'), `.${method}()`);
       return;
     case 'fillna': {
+      // `s.map(MAPPING).fillna(v)` is the unknown-category value (see 'map'), not a missing-value fill.
+      if (recvNode?.type === 'call' && field(recvNode, 'function')?.type === 'attribute' && field(field(recvNode, 'function')!, 'attribute')?.text === 'map') return;
       const v = val(0, 'value');
       const usesStat = node(0, 'value') ? containsStatCall(node(0, 'value')!) : false;
       if (usesStat) {
@@ -641,6 +675,11 @@ function extractCall(ctx: Ctx, call: PyNode): void {
     case 'strip':
       if (positional.length === 0 && !/\.str$/.test(recvText)) add(ctx, call, 'text.strip', { k: 'bool', v: true }, '.strip()', { shown: 'stripped (.strip())' });
       return;
+    case 'save_pretrained': {
+      const dest = val(0, 'save_directory');
+      if (dest?.k === 'str' && /tok|processor|extractor/i.test(recvText)) add(ctx, call, 'text.tokenizer_saved', dest, '.save_pretrained()');
+      return;
+    }
     case 'enable_truncation': {
       const ml = val(0, 'max_length');
       if (ml) add(ctx, call, 'text.max_length', ml, '.enable_truncation()', { fixStyle: 'literal' });
@@ -772,6 +811,10 @@ function extractSubscript(ctx: Ctx, n: PyNode): void {
   const last = subs[subs.length - 1];
   if (!last) return;
   const text = sliceText(ctx.mod, last).replace(/\s+/g, '');
+  if (subs.length >= 2 && subs.slice(0, 2).every((x) => x.type === 'slice' && x.children.length > 0) && !/\.(iloc|loc)$/.test(sliceText(ctx.mod, field(n, 'value')!))) {
+    add(ctx, n, 'image.crop', { k: 'unknown' }, 'array slicing', { shown: '? (array slicing)' });
+    return;
+  }
   if (text === '::-1' && subs.length >= 2) add(ctx, n, 'image.flip', strV('flip'), 'x[..., ::-1]', { shown: 'channel flip ([..., ::-1])' });
   else if (text === '[2,1,0]' && subs.length >= 2) add(ctx, n, 'image.flip', strV('flip'), 'x[..., [2, 1, 0]]', { shown: 'channel flip ([2, 1, 0])' });
   else if (subs.length === 1) {
@@ -800,7 +843,8 @@ function extractAssignment(ctx: Ctx, n: PyNode): void {
     return;
   }
   if (left.type !== 'identifier' || (fn && !/^[A-Z_0-9]+$/.test(left.text))) return;
-  if (right.type !== 'list' && right.type !== 'tuple' && right.type !== 'dictionary') return;
+  const dictCall = right.type === 'call' && dottedName(field(right, 'function')) === 'dict';
+  if (right.type !== 'list' && right.type !== 'tuple' && right.type !== 'dictionary' && !dictCall) return;
   const v = ctx.ev.eval(right, ctx.mod);
   const ss = strings(v);
   if (ss && ss.length >= 2) {

@@ -93,7 +93,7 @@ export function compareWithModel(side: 'training' | 'serving', facts: SideFacts,
       list = facts.get('image.crop')?.length ? facts.get('image.crop') : facts.get('image.size');
       key = list === facts.get('image.crop') ? 'image.crop' : 'image.size';
     } else list = facts.get(key);
-    if (!list?.length) continue;
+    if (!list?.length || list.some((f) => f.value.k === 'unknown')) continue;
     const info = keyInfo(key);
     if (alreadyReported.has(info.kind)) continue;
     if (list.some((f) => matches(key, f.value, mf.value))) continue;

@@ -86,9 +86,7 @@ export function classify(rel: string, head?: string): 'training' | 'serving' | u
   return undefined;
 }
 
-function commonDepth(a: string, b: string): number {
-  const pa = path.dirname(a).split(path.sep);
-  const pb = path.dirname(b).split(path.sep);
+function commonDepth(pa: string[], pb: string[]): number {
   let i = 0;
   while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
   return i;
@@ -122,11 +120,14 @@ export function heuristicPairs(root: string, files: string[], models: string[]):
   }
   const groups = new Map<string, { training: string[]; serving: string[] }>();
   const rootDepth = path.resolve(root).split(path.sep).length;
+  const tDirs = training.map((t) => path.dirname(t).split(path.sep));
   for (const s of serving) {
     let best = -1;
     let near: string[] = [];
-    for (const t of training) {
-      const d = commonDepth(s, t);
+    const sDir = path.dirname(s).split(path.sep);
+    for (let ti = 0; ti < training.length; ti++) {
+      const t = training[ti];
+      const d = commonDepth(sDir, tDirs[ti]);
       if (d > best) {
         best = d;
         near = [t];

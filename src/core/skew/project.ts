@@ -160,6 +160,16 @@ export class SkewProject {
    * dots), looking next to the importing file, then in each parent folder up to the root.
    */
   resolveImport(fromFile: string, spec: string): string | undefined {
+    const key = `${path.dirname(fromFile)}\0${spec}`;
+    if (this.resolved.has(key)) return this.resolved.get(key);
+    const hit = this.resolveImportUncached(fromFile, spec);
+    this.resolved.set(key, hit);
+    return hit;
+  }
+
+  private readonly resolved = new Map<string, string | undefined>();
+
+  private resolveImportUncached(fromFile: string, spec: string): string | undefined {
     const level = spec.match(/^\.*/)![0].length;
     const dotted = spec.slice(level);
     const rel = dotted ? dotted.split('.').join(path.sep) : '';

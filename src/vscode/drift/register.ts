@@ -50,7 +50,8 @@ function toUri(arg: unknown): vscode.Uri | undefined {
 }
 
 function rel(uri: vscode.Uri): string {
-  return vscode.workspace.asRelativePath(uri, true);
+  // Name the folder only in multi-root workspaces.
+  return vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
 }
 
 class DriftController implements vscode.Disposable {

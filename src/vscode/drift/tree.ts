@@ -24,7 +24,7 @@ function label(uri: string): string {
 }
 
 function relative(uri: string): string {
-  return vscode.workspace.asRelativePath(vscode.Uri.parse(uri), true);
+  return vscode.workspace.asRelativePath(vscode.Uri.parse(uri), (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
 }
 
 /**

@@ -48,7 +48,7 @@ describe('Deployment checklist in the extension host', () => {
     fs.rmSync(path.join(folder().uri.fsPath, '.mlpreflight'), { recursive: true, force: true });
   });
 
-  it('grades the example workspace: its deliberate problems fail, unmeasured items are unknown', async () => {
+  it('grades the example workspace: its deliberate problems fail (skew included), unmeasured items are unknown', async () => {
     const reports = await vscode.commands.executeCommand<ChecklistReport[]>('mlPreflight.checklist.refresh');
     assert.equal(reports.length, 1);
     const report = reports[0]!;
@@ -58,7 +58,10 @@ describe('Deployment checklist in the extension host', () => {
     assert.equal(status['serving.health'], 'fail');
     assert.equal(status['container.dockerfile'], 'fail');
     assert.equal(status['perf.latency'], 'unknown');
-    assert.equal(status['data.skew'], 'unknown');
+    assert.equal(status['data.drift'], 'unknown');
+    // Skew is analysed live (src/core/skew): the example's serving code has deliberate preprocessing bugs.
+    assert.equal(status['data.skew'], 'fail');
+    assert.ok(report.items.find((i) => i.id === 'data.skew')!.findings.some((f) => f.file === 'serving/app.py' && f.ruleId === 'skew/color-order'));
     assert.ok(report.items.length >= 20);
     const health = report.items.find((i) => i.id === 'serving.health')!;
     assert.deepEqual(health.evidence[0], { file: 'serving/app.py', line: 1, text: 'serving code without health routes' });
