@@ -112,6 +112,12 @@ export function formatP(v: number | null | undefined): string {
   return formatStat(v);
 }
 
+/** `p = 0.031` or `p < 1e-15`. */
+export function pEquals(v: number | null | undefined): string {
+  const f = formatP(v);
+  return f.startsWith('<') ? `p ${f}` : `p = ${f}`;
+}
+
 /** Share as a percentage with one decimal. */
 export function formatShare(v: number): string {
   return `${(v * 100).toFixed(1)}%`;

@@ -18,6 +18,7 @@ import { jensenShannonDistance, jensenShannonDivergence, lInfinity, psi, wassers
 import { cohensD, cramersV } from '../../src/core/drift/effectSize';
 import { chiSquareSf, gammaQ, lnGamma, normalTwoSidedP } from '../../src/core/drift/gamma';
 import { kolmogorovSf, ks2Samp, ksAsymptoticPValue, ksExactPValue, ksStatistic } from '../../src/core/drift/ks';
+import { sortFloat64 } from '../../src/core/drift/sortFloat64';
 
 const close = (actual: number, expected: number, tol = 1e-12, what = ''): void => {
   assert.ok(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)), `${what} expected ${expected}, got ${actual}`);
@@ -247,6 +248,24 @@ describe('drift statistics', () => {
       close(e.value!, 0.3, 1e-12);
       assert.equal(e.magnitude, 'medium');
     });
+  });
+
+  it('radix sort orders like Float64Array#sort: negatives, ±0, ±Infinity, ties, huge and tiny values', () => {
+    let seed = 7;
+    const rand = (): number => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 4294967296;
+    };
+    for (const n of [10, 5000, 100_003]) {
+      const a = Float64Array.from({ length: n }, (_, i) => {
+        const r = rand();
+        if (i % 97 === 0) return [-Infinity, Infinity, -0, 0, 5e-324, -1e308][i % 6]!;
+        return (r < 0.4 ? -1 : 1) * Math.round(rand() * 1000) / (r < 0.2 ? 1e6 : 10);
+      });
+      const expected = a.slice().sort();
+      const actual = sortFloat64(a.slice());
+      assert.deepEqual([...actual].map((v) => (Object.is(v, -0) ? 0 : v)), [...expected].map((v) => (Object.is(v, -0) ? 0 : v)), `n=${n}`);
+    }
   });
 
   it('does not mutate its inputs', () => {

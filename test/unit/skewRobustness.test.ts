@@ -1,5 +1,6 @@
 /** Bad input never crashes or hangs the skew analysis: syntax errors, non-UTF-8, huge, generated, binary `.py`. */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -93,5 +94,29 @@ tf = transforms.Compose([transforms.Resize(A), transforms.Normalize(MEAN, STD)])
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(analyzePairs([{ training: [path.join(dir, 'train.py')], serving: [path.join(dir, 'train.py')], source: 'explicit' }], { signal: ac.signal }), /aborted/);
+  });
+});
+
+describe('skew: wasm memory', () => {
+  it('survives garbage collection between many parses (cursors and trees are freed in order)', function () {
+    this.timeout(60_000);
+    // A child with --expose-gc: collect after every parse, so any object web-tree-sitter's finalizers would free
+    // late (a cursor after its tree) is freed at once and corrupts the heap if the order is wrong.
+    const script = `
+      const { getParser, parsePython } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'src', 'core', 'skew', 'pyAst.ts'))});
+      (async () => {
+        const parser = await getParser();
+        const src = 'import cv2\\n' + 'x = cv2.resize(img, (64, 64), interpolation=cv2.INTER_NEAREST)\\n'.repeat(200);
+        for (let i = 0; i < 60; i++) {
+          const m = parsePython(parser, src + '# ' + i + '\\n');
+          if (m.root.children.length !== 201) throw new Error('bad parse ' + i);
+          global.gc();
+          await new Promise((r) => setTimeout(r, 0));
+        }
+        console.log('ok');
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const r = spawnSync(process.execPath, ['--expose-gc', '--require', 'tsx/cjs', '-e', script], { encoding: 'utf8', cwd: path.resolve(__dirname, '..', '..') });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'ok');
   });
 });

@@ -4,7 +4,7 @@
  * (`src/shared/driftChart.ts`), the same as the HTML report's.
  */
 import { DRIFT_METHOD_LABELS, driftVerdict, type ColumnDrift, type DriftReport } from '../../src/shared/drift';
-import { ecdfShapes, formatP, formatShare, formatStat, histogramShapes, type ChartShapes } from '../../src/shared/driftChart';
+import { ecdfShapes, formatShare, formatStat, histogramShapes, pEquals, type ChartShapes } from '../../src/shared/driftChart';
 import { cellText, sortColumns, TABLE_COLUMNS, type SortKey } from '../../src/shared/driftTable';
 import { append, h } from '../model/dom';
 import type { DriftViewState } from './host';
@@ -122,14 +122,14 @@ function table(doc: Document, report: DriftReport, state: DriftViewState, onSort
 }
 
 function facts(doc: Document, c: ColumnDrift): HTMLElement {
-  const rows: Array<[string, string]> = [['Test', c.method ? `${DRIFT_METHOD_LABELS[c.method]}: ${c.methodReason}` : c.skipped?.message ?? '']];
+  const rows: Array<[string, string]> = [['Test', c.method ? (c.methodReason.includes(DRIFT_METHOD_LABELS[c.method]) ? c.methodReason : `${DRIFT_METHOD_LABELS[c.method]}: ${c.methodReason}`) : c.skipped?.message ?? '']];
   if (c.method) {
     rows.push(['Result', c.pValue !== null
-      ? `p = ${formatP(c.pValue)} (statistic ${formatStat(c.statistic, c.statisticInfinite)}); drift when p ${c.method === 'ks' ? '≤' : '<'} ${formatStat(c.threshold)}`
+      ? `${pEquals(c.pValue)} (statistic ${formatStat(c.statistic, c.statisticInfinite)}); drift when p ${c.method === 'ks' ? '≤' : '<'} ${formatStat(c.threshold)}`
       : `${formatStat(c.statistic, c.statisticInfinite)}; drift when ≥ ${formatStat(c.threshold)}`]);
   }
-  if (c.ks) rows.push(['Kolmogorov–Smirnov', `D = ${formatStat(c.ks.statistic)}, p = ${formatP(c.ks.pValue)} (${c.ks.exact ? 'exact' : 'asymptotic'})`]);
-  if (c.chiSquare) rows.push(['Chi-square', `χ² = ${formatStat(c.chiSquare.statistic, c.chiSquare.statistic === null)}, df ${c.chiSquare.df}, p = ${formatP(c.chiSquare.pValue)}`]);
+  if (c.ks) rows.push(['Kolmogorov–Smirnov', `D = ${formatStat(c.ks.statistic)}, ${pEquals(c.ks.pValue)} (${c.ks.exact ? 'exact' : 'asymptotic'})`]);
+  if (c.chiSquare) rows.push(['Chi-square', `χ² = ${formatStat(c.chiSquare.statistic, c.chiSquare.statistic === null)}, df ${c.chiSquare.df}, ${pEquals(c.chiSquare.pValue)}`]);
   rows.push(['Distances', `PSI ${formatStat(c.psi)} · JS ${formatStat(c.jsDistance)}${c.wassersteinNormed !== null ? ` · Wasserstein (normed) ${formatStat(c.wassersteinNormed)}` : ''}`]);
   if (c.effectSize) rows.push(['Effect size', `${c.effectSize.name.replace('_', ' ')} = ${formatStat(c.effectSize.value)} (${c.effectSize.magnitude ?? 'n/a'})`]);
   rows.push(['Missing', `reference ${formatShare(c.missing.reference)}, current ${formatShare(c.missing.current)}`]);

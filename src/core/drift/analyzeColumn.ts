@@ -11,6 +11,7 @@ import { chiSquareIndependence, chiSquareTest, twoProportionZTest } from './cate
 import { jensenShannonDistance, jensenShannonDivergence, lInfinity, psi, wassersteinNormed } from './distances';
 import { cohensD, cohensH, cramersV } from './effectSize';
 import { ks2Samp } from './ks';
+import { sortFloat64 } from './sortFloat64';
 
 /** Evidently: reference samples up to this size get the p-value tests. */
 export const SMALL_REFERENCE_MAX = 1000;
@@ -66,7 +67,7 @@ function collect(values: Float64Array): { sorted: Float64Array; missing: number 
     const v = values[i]!;
     if (!Number.isNaN(v)) sorted[k++] = v;
   }
-  sorted.sort();
+  sortFloat64(sorted);
   return { sorted, missing: values.length - n };
 }
 

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DRIFT_METHOD_LABELS, driftVerdict, type ColumnDrift, type DriftReport } from '../../shared/drift';
-import { ecdfShapes, formatP, formatShare, formatStat, histogramShapes, type ChartShapes } from '../../shared/driftChart';
+import { ecdfShapes, formatP, formatShare, formatStat, histogramShapes, pEquals, type ChartShapes } from '../../shared/driftChart';
 import { escapeHtml } from '../../shared/webviewHtml';
 
 const CSS = `
@@ -23,10 +23,10 @@ td.num{text-align:right}.yes{color:var(--cur);font-weight:600}.no{color:var(--ok
 svg polyline.ref{fill:none;stroke:var(--ref);stroke-width:1.5}svg polyline.cur{fill:none;stroke:var(--cur);stroke-width:1.5}svg line{stroke:var(--muted);stroke-width:1}svg text{fill:var(--muted);font-size:10px}
 .legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px;vertical-align:middle}.legend .r{background:var(--ref)}.legend .c{background:var(--cur)}
 .charts{display:flex;gap:8px;flex-wrap:wrap}dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:8px 0}dt{color:var(--muted)}dd{margin:0}
-ul.notes{margin:6px 0;padding-left:18px}code{font-size:12px}
+ul.notes{margin:6px 0;padding-left:18px}code{font-size:12px}.wrap{overflow-x:auto}
 `;
 
-const SCRIPT = `for(const t of document.querySelectorAll('table.sortable')){const hs=[...t.tHead.rows[0].cells];hs.forEach((h,i)=>h.addEventListener('click',()=>{const asc=h.getAttribute('aria-sort')!=='ascending';hs.forEach(x=>x.removeAttribute('aria-sort'));h.setAttribute('aria-sort',asc?'ascending':'descending');const rows=[...t.tBodies[0].rows];const key=r=>{const c=r.cells[i];const v=c.dataset.v;return v!==undefined&&v!==''?Number(v):c.textContent.toLowerCase()};rows.sort((a,b)=>{const x=key(a),y=key(b);const r=typeof x==='number'&&typeof y==='number'?x-y:String(x).localeCompare(String(y));return asc?r:-r});for(const r of rows)t.tBodies[0].append(r)}))}`;
+const SCRIPT = `for(const t of document.querySelectorAll('table.sortable')){const hs=[...t.tHead.rows[0].cells];hs.forEach((h,i)=>h.addEventListener('click',()=>{const asc=h.getAttribute('aria-sort')!=='ascending';hs.forEach(x=>x.removeAttribute('aria-sort'));h.setAttribute('aria-sort',asc?'ascending':'descending');const rows=[...t.tBodies[0].rows];const key=r=>{const c=r.cells[i];const v=c.dataset.v;return v===undefined?c.textContent.toLowerCase():v===''?null:Number(v)};rows.sort((a,b)=>{const x=key(a),y=key(b);if(x===null||y===null)return x===y?0:x===null?1:-1;const r=typeof x==='number'&&typeof y==='number'?x-y:String(x).localeCompare(String(y));return asc?r:-r});for(const r of rows)t.tBodies[0].append(r)}))}`;
 
 const e = escapeHtml;
 
@@ -71,11 +71,15 @@ function columnCard(c: ColumnDrift): string {
     if (ecdf) charts.push(svgMarkup(ecdf, `${c.name}: reference vs current ECDF`));
   }
   const facts: Array<[string, string]> = [
-    ['Test', c.method ? `${DRIFT_METHOD_LABELS[c.method]} (${c.methodReason})` : c.skipped?.message ?? ''],
+    ['Test', c.method ? c.methodReason : c.skipped?.message ?? ''],
   ];
-  if (c.method) facts.push([c.pValue !== null ? 'p-value' : 'Statistic', `${formatStat(c.statistic, c.statisticInfinite)} (threshold ${formatStat(c.threshold)})`]);
-  if (c.ks) facts.push(['KS', `D = ${formatStat(c.ks.statistic)}, p = ${formatP(c.ks.pValue)} (${c.ks.exact ? 'exact' : 'asymptotic'})`]);
-  if (c.chiSquare) facts.push(['Chi-square', `χ² = ${formatStat(c.chiSquare.statistic, c.chiSquare.statistic === null)}, df = ${c.chiSquare.df}, p = ${formatP(c.chiSquare.pValue)}`]);
+  if (c.method) {
+    facts.push(['Result', c.pValue !== null
+      ? `${pEquals(c.pValue)} (statistic ${formatStat(c.statistic, c.statisticInfinite)}); drift when p ${c.method === 'ks' ? '≤' : '<'} ${formatStat(c.threshold)}`
+      : `${formatStat(c.statistic, c.statisticInfinite)}; drift when ≥ ${formatStat(c.threshold)}`]);
+  }
+  if (c.ks) facts.push(['KS', `D = ${formatStat(c.ks.statistic)}, ${pEquals(c.ks.pValue)} (${c.ks.exact ? 'exact' : 'asymptotic'})`]);
+  if (c.chiSquare) facts.push(['Chi-square', `χ² = ${formatStat(c.chiSquare.statistic, c.chiSquare.statistic === null)}, df = ${c.chiSquare.df}, ${pEquals(c.chiSquare.pValue)}`]);
   if (c.effectSize) facts.push(['Effect size', `${c.effectSize.name} = ${formatStat(c.effectSize.value)} (${c.effectSize.magnitude ?? 'n/a'})`]);
   facts.push(['Missing', `reference ${formatShare(c.missing.reference)}, current ${formatShare(c.missing.current)}`]);
   facts.push(['Unique values', `reference ${c.unique.reference}, current ${c.unique.current}, both ${c.unique.union}`]);
@@ -112,9 +116,9 @@ export function renderDriftHtml(report: DriftReport): string {
 ${schemaItems.length ? `<h2>Schema drift</h2><ul>${schemaItems.join('')}</ul>` : ''}
 ${report.warnings.length ? `<h2>Warnings</h2><ul>${report.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul>` : ''}
 <h2>Columns</h2><p class="muted">Click a header to sort. p-value tests (KS, chi-square, Z) drift when p is below the threshold; distances (Wasserstein, JS, PSI) when at or above it. Large samples make p-values tiny for trivial shifts: read the effect size beside them.</p>
-<table class="sortable"><thead><tr>${headers.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>
+<div class="wrap"><table class="sortable"><thead><tr>${headers.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>
 ${report.columns.map(columnRow).join('\n')}
-</tbody></table>
+</tbody></table></div>
 <h2>Distributions</h2><p class="legend muted"><span class="r"></span>reference<span class="c"></span>current</p>
 <div class="cards">${report.columns.map(columnCard).join('\n')}</div>
 <p class="muted">Generated by ML Preflight. Methods: docs/drift.md.</p>

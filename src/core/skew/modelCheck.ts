@@ -86,6 +86,7 @@ function matches(key: string, a: Value, b: Value): boolean {
 export function compareWithModel(side: 'training' | 'serving', facts: SideFacts, model: ModelFact[], modelFile: string, alreadyReported: ReadonlySet<string>): SkewFinding[] {
   const out: SkewFinding[] = [];
   const name = path.basename(modelFile);
+  const done = new Set<string>();
   for (const mf of model) {
     let key = mf.key;
     let list: Fact[] | undefined;
@@ -95,7 +96,8 @@ export function compareWithModel(side: 'training' | 'serving', facts: SideFacts,
     } else list = facts.get(key);
     if (!list?.length || list.some((f) => f.value.k === 'unknown')) continue;
     const info = keyInfo(key);
-    if (alreadyReported.has(info.kind)) continue;
+    // One finding per kind and side, even when the input shape and the metadata both state it.
+    if (alreadyReported.has(info.kind) || done.has(info.kind)) continue;
     if (list.some((f) => matches(key, f.value, mf.value))) continue;
     if (key === 'image.size' && list.every((f) => f.value.k === 'str')) continue; // shorter-side resize: checked by the crop
     const f = list[list.length - 1];
@@ -115,6 +117,7 @@ export function compareWithModel(side: 'training' | 'serving', facts: SideFacts,
       if (fix) finding.fix = fix;
     }
     out.push(finding);
+    done.add(info.kind);
   }
   return out;
 }

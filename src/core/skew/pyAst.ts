@@ -101,8 +101,10 @@ const OP_NODES = new Set(['binary_operator', 'augmented_assignment', 'unary_oper
 export function parsePython(parser: Parser, source: string): ParsedModule {
   const tree: Tree | null = parser.parse(source);
   if (!tree) return { root: emptyModule(), hasError: true, errorLine: 1 };
+  // Both the cursor and the tree are freed here, cursor first: web-tree-sitter's finalizers would otherwise
+  // free them later, in any order, and a cursor freed after its tree corrupts the wasm heap.
+  const cursor = tree.walk();
   try {
-    const cursor = tree.walk();
     let errorLine: number | undefined;
     const build = (parent: PyNode | undefined): PyNode => {
       const type = cursor.nodeType;
@@ -151,6 +153,7 @@ export function parsePython(parser: Parser, source: string): ParsedModule {
     const root = build(undefined);
     return { root, hasError: tree.rootNode.hasError, errorLine: tree.rootNode.hasError ? (errorLine ?? 1) : undefined };
   } finally {
+    cursor.delete();
     tree.delete();
   }
 }

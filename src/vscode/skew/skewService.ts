@@ -35,6 +35,8 @@ export class SkewService implements vscode.Disposable {
   private rerun = false;
   private timer: NodeJS.Timeout | undefined;
   private discovered = false;
+  /** Notes already written to the log (each once per session). */
+  private readonly logged = new Set<string>();
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires after each analysis (diagnostics and CodeLenses refresh). */
   readonly onDidChange = this.changed.event;
@@ -71,10 +73,10 @@ export class SkewService implements vscode.Disposable {
     );
   }
 
+  /** Unsaved edits matter for the Python files of a pair (configs and imported modules are read from disk, on save). */
   private isRelevant(doc: vscode.TextDocument): boolean {
-    if (doc.uri.scheme !== 'file') return false;
-    if (doc.languageId !== 'python' && !/\.(ya?ml|json)$/.test(doc.uri.fsPath)) return false;
-    return this.results.some((r) => r.pair.training.includes(doc.uri.fsPath) || r.pair.serving.includes(doc.uri.fsPath)) || !this.discovered || doc.languageId !== 'python';
+    if (doc.uri.scheme !== 'file' || doc.languageId !== 'python') return false;
+    return !this.discovered || this.results.some((r) => r.pair.training.includes(doc.uri.fsPath) || r.pair.serving.includes(doc.uri.fsPath));
   }
 
   /** Re-analyse after `delayMs` (trailing debounce). */
@@ -163,7 +165,12 @@ export class SkewService implements vscode.Disposable {
           const report = await analyzePairs([pair], { root: folder.uri.fsPath, overlay, cache: this.cache, maxFileBytes: config.maxFileBytes });
           const res = report.pairs[0];
           next.push({ pair: res?.pair ?? pair, root: folder.uri.fsPath, signature, findings: res?.findings ?? [], notes: report.notes });
-          for (const n of report.notes) this.log.debug(`skew: ${n.message}`);
+          for (const n of report.notes) {
+            if (this.logged.has(n.message)) continue;
+            this.logged.add(n.message);
+            if (n.reason === 'syntax-error') this.log.debug(`skew: ${n.message}`);
+            else this.log.info(`skew: ${n.message}`);
+          }
         } catch (ex) {
           this.log.error(`skew: analysis of ${pair.serving.map((f) => path.basename(f)).join(', ')} failed: ${errorMessage(ex)}`);
           if (ex instanceof Error && ex.stack) this.log.debug(ex.stack);

@@ -70,4 +70,18 @@ describe('ML Preflight: training/serving skew', () => {
     await waitFor('the normalize-std diagnostic to go away', () => (ours(app()).some((d) => d.code === 'normalize-std') ? undefined : true));
     assert.ok(ours(app()).some((d) => d.code === 'color-order'), 'other findings stay');
   });
+
+  it('re-analyses unsaved edits after the debounce', async () => {
+    const doc = await vscode.workspace.openTextDocument(app());
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.lineAt(21);
+    const at = line.text.indexOf('0.229, 0.224, 0.225');
+    assert.ok(at > 0);
+    await editor.edit((e) => e.replace(new vscode.Range(21, at, 21, at + '0.229, 0.224, 0.225'.length), '0.25, 0.25, 0.25'));
+    assert.ok(doc.isDirty);
+    const std = await waitFor('a normalize-std diagnostic for the unsaved edit', () => ours(app()).find((d) => d.code === 'normalize-std' && d.message.includes('0.25')));
+    assert.equal(std.range.start.line, 21);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor('the diagnostic to go after the revert', () => (ours(app()).some((d) => d.code === 'normalize-std') ? undefined : true));
+  });
 });

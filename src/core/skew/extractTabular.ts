@@ -1,0 +1,142 @@
+/**
+ * Tabular preprocessing facts (pandas, NumPy, scikit-learn): feature lists and order, missing-value fills,
+ * statistics fitted or recomputed on the request, categorical maps and unknown handling, clipping, transforms,
+ * windows.
+ */
+import { add, addClip, columnOf, containsStatCall, sliceText, strV, subscriptKey, truncate, type CallSite, type Ctx } from './extractCommon';
+import { callArgs, enclosingFunction } from './moduleIndex';
+import { dottedName, field, type PyNode } from './pyAst';
+import { strings, type Value } from './values';
+
+/** Library calls; true when the call was one of them. */
+export function extractTabularCall(ctx: Ctx, c: CallSite): boolean {
+  const { call, val, via } = c;
+  const name = c.name ?? '';
+  switch (name) {
+    case 'numpy.log1p':
+    case 'numpy.log':
+    case 'numpy.log2':
+    case 'numpy.log10':
+    case 'numpy.sqrt':
+    case 'numpy.expm1':
+    case 'numpy.exp': {
+      const col = columnOf(ctx, call);
+      if (col) add(ctx, call, `tabular.transform:${col}`, strV(name.replace('numpy.', 'np.')), via, { name: col });
+      return true;
+    }
+    case 'pandas.get_dummies':
+      add(ctx, call, 'tabular.get_dummies', strV('pd.get_dummies'), via);
+      return true;
+    case 'sklearn.preprocessing.OneHotEncoder': {
+      const hu = val(-1, 'handle_unknown');
+      add(ctx, call, 'tabular.onehot_unknown', hu ?? strV('error'), via, { isDefault: !hu, shown: hu ? undefined : "'error' (default)", fixStyle: 'literal' });
+      return true;
+    }
+    case 'sklearn.impute.SimpleImputer': {
+      const s = val(-1, 'strategy');
+      add(ctx, call, 'tabular.imputer', s ?? strV('mean'), via, { isDefault: !s, shown: s ? undefined : "'mean' (default)", fixStyle: 'literal' });
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Methods on frames, series and fitted objects; true when the call was one of them. */
+export function extractTabularMethod(ctx: Ctx, c: CallSite): boolean {
+  const { call, val, node, recvNode, recvText, method } = c;
+  const { mod, ev } = ctx;
+  switch (method) {
+    case 'get':
+    case 'map': {
+      // Unknown categories: `MAP.get(x, default)`, `s.map(MAP)` (NaN) or `s.map(MAP).fillna(v)`.
+      const mapNode = method === 'get' ? recvNode : node(0, 'arg');
+      if (mapNode?.type !== 'identifier' || !MAP_NAME.test(mapNode.text)) return true;
+      const m = ev.eval(mapNode, mod);
+      if (m.k !== 'dict') return true;
+      let v: Value | undefined;
+      let shownV: string | undefined;
+      if (method === 'get') {
+        v = val(1, 'default') ?? { k: 'none' };
+        if (!node(1, 'default')) shownV = 'None (dict.get default)';
+      } else {
+        const outer = call.parent?.type === 'attribute' && call.parent.parent?.type === 'call' && field(call.parent, 'attribute')?.text === 'fillna' ? call.parent.parent : undefined;
+        v = outer ? ev.eval(callArgs(outer).positional[0] ?? callArgs(outer).keywords.get('value'), mod) : { k: 'str', v: 'NaN' };
+        if (!outer) shownV = 'NaN (.map without fillna)';
+      }
+      if (v.k === 'unknown') return true;
+      add(ctx, call, `tabular.unknown:${mapNode.text}`, v, `.${method}()`, { name: mapNode.text, shown: shownV, fixStyle: 'literal' });
+      return true;
+    }
+    case 'fillna': {
+      // `s.map(MAPPING).fillna(v)` is the unknown-category value (see 'map'), not a missing-value fill.
+      if (recvNode?.type === 'call' && field(recvNode, 'function')?.type === 'attribute' && field(field(recvNode, 'function')!, 'attribute')?.text === 'map') return true;
+      const v = val(0, 'value');
+      const usesStat = node(0, 'value') ? containsStatCall(node(0, 'value')!) : false;
+      if (usesStat) {
+        const col = subscriptKey(ctx, recvNode) ?? columnOf(ctx, call) ?? '*';
+        add(ctx, call, `tabular.fill:${col}`, strV('statistic of the data'), '.fillna()', { shown: `${sliceText(mod, node(0, 'value')!)} (computed on the data)`, name: col });
+        add(ctx, call, 'tabular.stat', strV(sliceText(mod, node(0, 'value')!)), '.fillna()');
+        return true;
+      }
+      if (v?.k === 'dict') {
+        for (const [k, x] of v.entries) {
+          if (k.k !== 'str' || x.k === 'unknown') continue;
+          add(ctx, call, `tabular.fill:${k.v}`, x, '.fillna()', { name: k.v, fixStyle: 'literal', origin: x.o?.literal ? x.o : undefined });
+        }
+      } else if (v && v.k !== 'unknown' && v.k !== 'ref') {
+        const col = subscriptKey(ctx, recvNode) ?? '*';
+        add(ctx, call, `tabular.fill:${col}`, v, '.fillna()', { name: col, fixStyle: 'literal' });
+      }
+      return true;
+    }
+    case 'clip': {
+      addClip(ctx, call, val(0, 'lower'), val(1, 'upper'), '.clip()');
+      return true;
+    }
+    case 'rolling':
+    case 'ewm':
+    case 'shift':
+    case 'diff':
+    case 'pct_change': {
+      const kw = method === 'rolling' ? 'window' : method === 'ewm' ? 'span' : 'periods';
+      const w = val(0, kw) ?? (method === 'ewm' ? val(-1, 'alpha') ?? val(-1, 'halflife') ?? val(-1, 'com') : undefined);
+      const col = columnOf(ctx, call) ?? '*';
+      if (w && w.k !== 'unknown') add(ctx, call, `tabular.window:${col}:${method}`, w, `.${method}()`, { name: col, fixStyle: 'literal' });
+      return true;
+    }
+    case 'fit':
+    case 'fit_transform':
+    case 'partial_fit': {
+      if (/ImageOps|model|clf|classifier|regressor|estimator|net\b/i.test(recvText)) return true;
+      add(ctx, call, 'tabular.fit', strV(`${recvText}.${method}()`), `.${method}()`, { shown: `${truncate(recvText)}.${method}()` });
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+const FEATURE_NAME = /feature|column|cols\b|_cols|fields|inputs/i;
+const CATEGORY_NAME = /known|categor|vocab|classes|levels|allowed|values|choices/i;
+const MAP_NAME = /map|mapping|vocab|index|encod|lookup|to_id|2id|2idx/i;
+
+/** Module-level feature lists, category lists and category maps (`FEATURES = [...]`, `COUNTRY_MAP = {...}`). */
+export function extractTabularAssignment(ctx: Ctx, n: PyNode, left: PyNode, right: PyNode): void {
+  const fn = enclosingFunction(ctx.mod, n);
+  if (left.type !== 'identifier' || (fn && !/^[A-Z_0-9]+$/.test(left.text))) return;
+  const dictCall = right.type === 'call' && dottedName(field(right, 'function')) === 'dict';
+  if (right.type !== 'list' && right.type !== 'tuple' && right.type !== 'dictionary' && !dictCall) return;
+  const v = ctx.ev.eval(right, ctx.mod);
+  const ss = strings(v);
+  if (ss && ss.length >= 2) {
+    if (FEATURE_NAME.test(left.text)) add(ctx, n, 'tabular.features', v, 'feature list', { name: left.text, origin: v.o, fixStyle: 'literal' });
+    else if (CATEGORY_NAME.test(left.text)) add(ctx, n, `tabular.categories:${left.text}`, v, 'category list', { name: left.text, origin: v.o, fixStyle: 'literal' });
+    return;
+  }
+  if (v.k === 'dict' && v.entries.length >= 2 && MAP_NAME.test(left.text) && v.entries.every(([k, x]) => k.k === 'str' && (x.k === 'num' || x.k === 'str'))) {
+    for (const [k, x] of v.entries) {
+      add(ctx, n, `tabular.map:${left.text}:${(k as { v: string }).v}`, x, 'category map', { name: left.text, origin: x.o?.literal ? x.o : undefined, fixStyle: 'literal' });
+    }
+  }
+}
