@@ -41,6 +41,8 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 const builds = [
   { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'onnxruntime-node'] },
   { ...node, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js', external: ['onnxruntime-node'] },
+  // Data drift off the extension host's thread (src/core/drift/runDriftWorker.ts).
+  { ...node, entryPoints: ['src/core/drift/driftWorker.ts'], outfile: 'dist/driftWorker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['onnxruntime-node'], banner: { js: '#!/usr/bin/env node' }, define: { ML_PREFLIGHT_VERSION: JSON.stringify(pkg.version) } },
   {
     ...common,

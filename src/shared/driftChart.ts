@@ -103,16 +103,13 @@ export function formatStat(v: number | null | undefined, infinite = false): stri
   return `${+v.toPrecision(4)}`;
 }
 
-/**
- * Formats a p-value: like {@link formatStat}, but below 1e-15 as `< 1e-15` (double precision cannot resolve
- * smaller exact KS p-values, and nothing is decided down there).
- */
+/** Formats a p-value like {@link formatStat}; positive values under 1e-99 as `< 1e-99` (nothing is decided down there). */
 export function formatP(v: number | null | undefined): string {
-  if (v !== null && v !== undefined && v < 1e-15) return '< 1e-15';
+  if (v !== null && v !== undefined && v > 0 && v < 1e-99) return '< 1e-99';
   return formatStat(v);
 }
 
-/** `p = 0.031` or `p < 1e-15`. */
+/** `p = 0.031` or `p < 1e-99`. */
 export function pEquals(v: number | null | undefined): string {
   const f = formatP(v);
   return f.startsWith('<') ? `p ${f}` : `p = ${f}`;

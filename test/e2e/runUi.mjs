@@ -339,6 +339,49 @@ try {
     return `${verdict}; tree "${((await driftRoot.textContent()) ?? '').trim()}"`;
   });
 
+  await rec.check('"Generate Triton config" in the checklist writes the model repository; an edited file is diffed and overwritten only when confirmed', async () => {
+    const out = path.join(run.workspace, 'deploy', 'triton');
+    fs.mkdirSync(out, { recursive: true });
+    const config = path.join(out, 'classifier', 'config.pbtxt');
+    await closeAllEditors(p);
+    await runCommand(p, 'ML Preflight: Open Deployment Checklist');
+    await p.locator(sel.activeTab, { hasText: 'Checklist' }).waitFor({ state: 'visible' });
+    const frame = webviewFrame(p);
+    await frame.locator('#app[data-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });
+    /** Clicks the webview's button, then accepts the folder in VS Code's file dialog (a quick input in the browser). */
+    async function generate() {
+      await frame.locator('button[data-emit="triton"]').click();
+      const input = p.locator(sel.quickInput);
+      await input.waitFor({ state: 'visible', timeout: 15_000 });
+      await input.fill(`${out}/`);
+      await sleep(300);
+      const ok = p.locator('.quick-input-widget .monaco-button', { hasText: 'Generate here' }).first();
+      if (await ok.isVisible()) await ok.click();
+      else await p.keyboard.press('Enter');
+    }
+    /** @param {string} what @param {() => boolean} probe */
+    async function until(what, probe, ms = 20_000) {
+      const deadline = Date.now() + ms;
+      while (!probe()) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await sleep(200);
+      }
+    }
+    await generate();
+    await until('classifier/config.pbtxt and classifier/1/model.onnx', () => fs.existsSync(config) && fs.existsSync(path.join(out, 'classifier', '1', 'model.onnx')));
+    if (!/max_batch_size: 8/.test(fs.readFileSync(config, 'utf8'))) throw new Error('the config has no max_batch_size: 8');
+    fs.writeFileSync(config, 'name: "edited by hand"\n');
+    await generate();
+    await p.locator(sel.activeTab, { hasText: 'existing ↔ generated' }).waitFor({ state: 'visible', timeout: 20_000 });
+    const overwrite = p.locator('.monaco-dialog-box .monaco-button', { hasText: 'Overwrite' }).first();
+    await overwrite.waitFor({ state: 'visible', timeout: 15_000 });
+    await shot('10-generate-triton-diff');
+    if (fs.readFileSync(config, 'utf8') !== 'name: "edited by hand"\n') throw new Error('the edited file changed before the confirmation');
+    await overwrite.click();
+    await until('the confirmed overwrite', () => /name: "classifier"/.test(fs.readFileSync(config, 'utf8')));
+    return 'written; diff shown and confirmed before overwriting';
+  });
+
   await rec.check('inspector webview loads without CSP violations', async () => {
     if (cspViolations.length) throw new Error(cspViolations.slice(0, 5).join('\n'));
   });

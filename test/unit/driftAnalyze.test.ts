@@ -119,6 +119,49 @@ describe('drift analysis', () => {
       assert.equal(r.effectSize?.name, 'cohens_d');
     });
 
+    it('PSI and JS through the Sturges path equal a naive re-implementation of Evidently/NumPy/SciPy', () => {
+      // Independent, deliberately plain implementation: numpy.histogram_bin_edges(bins='sturges') on the pooled
+      // sample, numpy.histogram per side (last bin closed), Evidently's zero-fill for PSI, SciPy's jensenshannon.
+      let seed = 3;
+      const rand = (): number => {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        return seed / 4294967296;
+      };
+      const ref = seq(700, () => Math.round(rand() * 500) / 10);
+      const cur = seq(900, () => Math.round((rand() * 450 + 80) * 10) / 100 + 10);
+      const pooled = [...ref, ...cur];
+      const lo = Math.min(...pooled);
+      const hi = Math.max(...pooled);
+      const bins = Math.ceil(Math.log2(pooled.length) + 1);
+      const edges = seq(bins + 1, (i) => (i === bins ? hi : lo + i * ((hi - lo) / bins)));
+      const hist = (xs: number[]): number[] => {
+        const out = new Array<number>(bins).fill(0);
+        for (const x of xs) {
+          let k = edges.findIndex((e, i) => i < bins && x >= e && (x < edges[i + 1]! || (i === bins - 1 && x <= hi)));
+          if (k < 0) k = bins - 1;
+          out[k]!++;
+        }
+        return out.map((c) => c / xs.length);
+      };
+      const r = hist(ref);
+      const c = hist(cur);
+      const fill = (xs: number[]): number[] => {
+        const m = Math.min(...xs.filter((x) => x > 0));
+        const v = m <= 0.0001 ? m / 1e6 : 0.0001;
+        return xs.map((x) => (x === 0 ? v : x));
+      };
+      const rf = fill(r);
+      const cf = fill(c);
+      const psiExpected = rf.reduce((s, x, i) => s + (x - cf[i]!) * Math.log(x / cf[i]!), 0);
+      const m = r.map((x, i) => (x + c[i]!) / 2);
+      const kl = (p: number[]): number => p.reduce((s, x, i) => (x > 0 ? s + x * Math.log(x / m[i]!) : s), 0);
+      const jsExpected = Math.sqrt((kl(r) + kl(c)) / 2);
+      const result = analyzeNumeric(num('s', ref), num('s', cur), opts);
+      assert.ok(result.unique.reference > 20, 'Sturges path');
+      assert.ok(Math.abs(result.psi! - psiExpected) < 1e-12, `psi ${result.psi} vs ${psiExpected}`);
+      assert.ok(Math.abs(result.jsDistance! - jsExpected) < 1e-12, `js ${result.jsDistance} vs ${jsExpected}`);
+    });
+
     it('missing values are dropped before testing and counted per side', () => {
       const r = analyzeNumeric(num('x', [1, 2, NaN, 3, 4, 5, 6, NaN]), num('x', [1, 2, 3, 4, 5, 6]), opts);
       assert.deepEqual(r.missing, { reference: 0.25, current: 0 });

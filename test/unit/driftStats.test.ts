@@ -121,6 +121,20 @@ describe('drift statistics', () => {
       close(r.pValue, 0.1, 1e-12);
     });
 
+    it('keeps relative precision for tiny exact p-values: complete separation has p = 2/C(n1+n2, n1)', () => {
+      // C(200, 100) computed exactly with BigInt; only the two orderings "all of A first" / "all of B first" reach D = 1.
+      let c = 1n;
+      for (let k = 1n; k <= 100n; k++) c = (c * (100n + k)) / k;
+      const expected = 2 / Number(c); // ≈ 2.2e-59
+      const p = ksExactPValue(1, 100, 100);
+      assert.ok(Math.abs(p - expected) / expected < 1e-9, `${p} vs ${expected}`);
+      // Unequal sizes: n1 = 30, n2 = 70 → C(100, 30).
+      let c2 = 1n;
+      for (let k = 1n; k <= 30n; k++) c2 = (c2 * (70n + k)) / k;
+      const p2 = ksExactPValue(1, 30, 70);
+      assert.ok(Math.abs(p2 - 2 / Number(c2)) / (2 / Number(c2)) < 1e-9, `${p2}`);
+    });
+
     it('uses the asymptotic p-value above 10 000 per sample and agrees with the exact one nearby', () => {
       const a = Float64Array.from({ length: 10001 }, (_, i) => i);
       const b = Float64Array.from({ length: 10001 }, (_, i) => i + 150.5);

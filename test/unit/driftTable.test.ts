@@ -39,7 +39,8 @@ describe('drift table and protocol', () => {
   it('formats cells: ∞, tiny p-values, not-tested reasons', () => {
     assert.equal(cellText(cols[3]!, 'statistic'), '∞');
     assert.equal(cellText(cols[2]!, 'method'), 'not tested (all-missing)');
-    assert.equal(formatP(1e-20), '< 1e-15');
+    assert.equal(formatP(1e-120), '< 1e-99');
+    assert.equal(formatP(4.2356e-25), '4.24e-25');
     assert.equal(formatStat(0.000012345), '1.23e-5');
     assert.equal(formatStat(null), '—');
   });

@@ -85,6 +85,17 @@ describe('skew: values and semantics', () => {
     assert.deepEqual(await diff(train, `${TV}tf = T.Resize((256, 256))\n`), ['resize-size: 256×256 (H×W) vs 224×224 (H×W)']);
   });
 
+  it('counts the project helpers a side imports for that side, never the other side\'s files', async () => {
+    fs.mkdirSync(path.join(dir, 'common'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'common', '__init__.py'), '');
+    fs.writeFileSync(path.join(dir, 'common', 'images.py'), 'import cv2\nimport numpy as np\ndef prep(p):\n    img = cv2.cvtColor(cv2.imread(p), cv2.COLOR_BGR2RGB)\n    return (img / 255.0 - np.array([0.485, 0.456, 0.406])) / np.array([0.5, 0.5, 0.5])\n');
+    const train = `${TV}tf = T.Compose([T.ToTensor(), T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])\n`;
+    const overlay = new Map([[path.join(dir, 'train.py'), train], [path.join(dir, 'serve.py'), 'from common.images import prep\nfrom train import tf\n']]);
+    const r = await analyzePairs([{ training: [path.join(dir, 'train.py')], serving: [path.join(dir, 'serve.py')], source: 'explicit' }], { root: dir, checkModel: false, overlay: (f) => overlay.get(f) });
+    const f = r.pairs[0].findings;
+    assert.deepEqual(f.map((x) => [x.kind, path.relative(dir, x.serving!.file), x.serving!.line]), [['normalize-std', path.join('common', 'images.py'), 5]]);
+  });
+
   it('flags pd.get_dummies at serving and sklearn fitting on the request', async () => {
     const train = 'import pandas as pd\nFEATURES = ["a", "b"]\ndef f(df):\n    return df[FEATURES]\n';
     assert.deepEqual((await diff(train, 'import pandas as pd\ndef f(df):\n    return pd.get_dummies(df)\n')).map((s) => s.split(':')[0]), ['categories']);

@@ -11,7 +11,7 @@ import { analyzeCategorical, analyzeNumeric } from './analyzeColumn';
 /** Evidently's default `drift_share`. */
 export const DEFAULT_DRIFT_SHARE = 0.5;
 
-export type DriftErrorReason = 'schema-mismatch' | 'unknown-column' | 'bad-option' | 'cancelled';
+export type DriftErrorReason = 'schema-mismatch' | 'unknown-column' | 'bad-option' | 'cancelled' | 'worker-failed';
 
 /** A problem with the pair of datasets or the options (not with one file). */
 export class DriftError extends Error {

@@ -3,9 +3,9 @@
  * max(n1, n2) ≤ 10 000, the asymptotic one otherwise.
  *
  * - Statistic: D = sup |F1 − F2| over the pooled sample, evaluated after all tied values (ties handled).
- * - Exact: the share of lattice paths from (0,0) to (n1,n2) that leave the band |i/n1 − j/n2| < D (SciPy
- *   `_compute_outer_prob_inside_method`, R `psmirnov`), counted in integers (D is rounded to a multiple of
- *   1/lcm(n1,n2) as SciPy does) with the i/(i+n2) scaling that keeps counts in double range.
+ * - Exact: the share of lattice paths from (0,0) to (n1,n2) that leave the band |i/n1 − j/n2| < D (what SciPy's
+ *   `_compute_outer_prob_inside_method` computes), with integer band limits (D rounded to a multiple of
+ *   1/lcm(n1,n2) as SciPy does), summed as exit probabilities so small p-values stay precise.
  * - Asymptotic: SciPy uses `kstwo.sf(D, round(n1·n2/(n1+n2)))`. We use the Kolmogorov limit with Stephens'
  *   finite-n correction, Q_KS((√n + 0.12 + 0.11/√n)·D) (Stephens 1970, Numerical Recipes §14.3), which
  *   agrees with `kstwo.sf` to about 1e-3 absolute for n ≥ 100.
@@ -42,53 +42,63 @@ function gcd(a: number, b: number): number {
 
 /**
  * Exact two-sided p-value P(D ≥ d) for sample sizes n1, n2 under H0 (continuous distributions).
+ *
+ * Counts paths directly (not 1 − P(inside)), so tiny p-values keep their relative precision: a uniformly
+ * random lattice path from (0,0) to (m,n) is a Markov chain that steps right from (i,j) with probability
+ * (m−i)/(m−i+n−j); we propagate the probability of being at each point while still strictly inside the band
+ * |i·n − j·m| < h·g and add up the mass that steps out of it. O(m × band width).
  * @throws RangeError for empty samples.
  */
 export function ksExactPValue(d: number, n1: number, n2: number): number {
   if (n1 < 1 || n2 < 1) throw new RangeError('ksExactPValue requires n1, n2 ≥ 1');
-  // Let m ≤ n.
   const m = Math.min(n1, n2);
   const n = Math.max(n1, n2);
   const g = gcd(m, n);
   const lcm = (m / g) * n;
   const h = Math.round(d * lcm);
   if (h === 0) return 1;
-  // Inside the band: |i·n − j·m| < h·g.
   const hg = h * g;
-  const u = new Float64Array(n + 1);
-  // Row i = 0: j·m < hg.
-  let jhi = Math.min(n, Math.ceil(hg / m) - 1);
-  for (let j = 0; j <= jhi; j++) u[j] = 1;
-  let jlo = 0;
-  let log10Scale = 0;
+  // Band of row i: lo(i) ≤ j ≤ hi(i) with |i·n − j·m| < hg.
+  const lo = (i: number): number => Math.max(0, Math.floor((i * n - hg) / m) + 1);
+  const hi = (i: number): number => Math.min(n, Math.ceil((i * n + hg) / m) - 1);
+  let prev = new Float64Array(n + 1);
+  let next = new Float64Array(n + 1);
+  let exit = 0;
+  // Row 0: start at (0,0), walk along j inside the band.
+  let pLo = 0;
+  let pHi = hi(0);
+  prev[0] = 1;
+  for (let j = 0; j < pHi; j++) prev[j + 1] = prev[j]! * ((n - j) / (m + n - j));
+  if (pHi < n) exit += prev[pHi]! * ((n - pHi) / (m + n - pHi));
   for (let i = 1; i <= m; i++) {
-    const w = i / (i + n);
-    const newLo = Math.max(0, Math.floor((i * n - hg) / m) + 1);
-    const newHi = Math.min(n, Math.ceil((i * n + hg) / m) - 1);
-    for (let j = jlo; j < newLo && j <= n; j++) u[j] = 0;
-    for (let j = Math.max(jhi + 1, 0); j <= newHi; j++) u[j] = 0;
-    jlo = newLo;
-    jhi = newHi;
-    if (jlo > jhi) return 1;
-    u[jlo] = w * u[jlo]! + (jlo > 0 ? u[jlo - 1]! : 0);
-    let max = u[jlo]!;
-    for (let j = jlo + 1; j <= jhi; j++) {
-      const v = w * u[j]! + u[j - 1]!;
-      u[j] = v;
-      if (v > max) max = v;
+    const cLo = lo(i);
+    const cHi = hi(i);
+    const ri = m - i + 1; // steps right left from row i − 1
+    // Steps from row i − 1 into row i: (i−1, j) → (i, j).
+    for (let j = pLo; j <= pHi; j++) {
+      const mass = prev[j]!;
+      if (mass === 0) continue;
+      const down = mass * (ri / (ri + n - j));
+      if (j < cLo || j > cHi) exit += down;
+      else next[j] = next[j]! + down;
     }
-    // Intermediate rows can leave double range (the i/(i+n) scaling normalizes only the last row):
-    // rescale the band by 1e±200 and remember the factor.
-    if (max > 0 && max < 1e-200) {
-      for (let j = jlo; j <= jhi; j++) u[j] = u[j]! * 1e200;
-      log10Scale -= 200;
-    } else if (max > 1e200) {
-      for (let j = jlo; j <= jhi; j++) u[j] = u[j]! * 1e-200;
-      log10Scale += 200;
+    // Steps along row i: (i, j) → (i, j + 1).
+    const rr = m - i;
+    for (let j = cLo; j <= cHi; j++) {
+      const mass = next[j]!;
+      if (mass === 0 || j === n) continue;
+      const right = mass * ((n - j) / (rr + n - j));
+      if (j + 1 > cHi) exit += right;
+      else next[j + 1] = next[j + 1]! + right;
     }
+    prev.fill(0, pLo, pHi + 1);
+    const t = prev;
+    prev = next;
+    next = t;
+    pLo = cLo;
+    pHi = cHi;
   }
-  const inside = jhi === n ? u[n]! * Math.pow(10, log10Scale) : 0;
-  return Math.min(1, Math.max(0, 1 - inside));
+  return Math.min(1, Math.max(0, exit));
 }
 
 /** Kolmogorov's limiting distribution: P(K > λ) = 2 Σ (−1)^(k−1) exp(−2k²λ²). */

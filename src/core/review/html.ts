@@ -29,7 +29,8 @@ function where(file?: string, line?: number): string {
 
 function item(i: ChecklistItemResult): string {
   const evidence = i.evidence.length ? `<ul>${i.evidence.map((ev) => `<li>${where(ev.file, ev.line)}${ev.file ? ' ' : ''}${e(ev.text)}</li>`).join('')}</ul>` : '';
-  const findings = i.findings.length > i.evidence.length ? `<p>${i.findings.length} finding(s):</p><ul>${i.findings.slice(0, 50).map((f) => `<li>${where(f.file, f.line)} <span class="s-${f.level === 'error' ? 'fail' : f.level === 'warning' ? 'warn' : 'unknown'}">${e(f.level)}</span> ${e(f.message)}</li>`).join('')}</ul>` : '';
+  const extra = i.findings.filter((f) => !i.evidence.some((ev) => ev.text === f.message && ev.file === f.file && ev.line === f.line));
+  const findings = extra.length ? `<p>${extra.length === i.findings.length ? 'Findings' : 'More findings'}:</p><ul>${extra.slice(0, 50).map((f) => `<li>${where(f.file, f.line)} <span class="s-${f.level === 'error' ? 'fail' : f.level === 'warning' ? 'warn' : 'unknown'}">${e(f.level)}</span> ${e(f.message)}</li>`).join('')}</ul>` : '';
   const na = i.na ? `<p>Marked n/a: ${e(i.na.reason)}${i.na.date ? ` (${e(i.na.date)})` : ''}; measured: ${e(statusLabel(i.measured ?? 'unknown'))}</p>` : '';
   const fix = i.fix && (i.status === 'fail' || i.status === 'warn' || i.status === 'unknown') ? `<p>Fix: ${e(i.fix.label)}${i.fix.id.startsWith('emit.') ? ` — <code>ml-preflight emit ${e(i.fix.id.slice(5))} --model &lt;model.onnx&gt; --out &lt;dir&gt;</code>` : ''}</p>` : '';
   return `<details${i.status === 'fail' ? ' open' : ''} id="${e(i.id)}"><summary><span class="status s-${i.status}">${ICON[i.status]} ${e(statusLabel(i.status))}</span> ${e(i.title)} — ${e(i.summary)}</summary>

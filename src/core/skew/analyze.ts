@@ -57,6 +57,40 @@ async function loadModelFacts(file: string, signal?: AbortSignal): Promise<Model
   return facts;
 }
 
+/**
+ * The side's files plus the project modules they import (two levels deep, inside `within`), so that helpers such
+ * as `from common.images import load_rgb` count for the side that calls them. Files of the other side are
+ * never borrowed.
+ */
+export function expandSide(project: SkewProject, files: string[], other: string[], within: string): string[] {
+  const out = new Set(files);
+  const exclude = new Set(other);
+  let frontier = [...files];
+  for (let depth = 0; depth < 2 && frontier.length; depth++) {
+    const next: string[] = [];
+    for (const f of frontier) {
+      const mod = project.module(f);
+      if (!mod) continue;
+      const specs = new Set<string>();
+      for (const { module, name } of mod.fromImports.values()) {
+        specs.add(module);
+        specs.add(`${module}${module.endsWith('.') ? '' : '.'}${name}`);
+      }
+      for (const [local, full] of mod.imports) if (!mod.fromImports.has(local)) specs.add(full);
+      for (const spec of specs) {
+        const hit = project.resolveImport(f, spec);
+        if (!hit || out.has(hit) || exclude.has(hit)) continue;
+        const rel = path.relative(within, hit);
+        if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+        out.add(hit);
+        next.push(hit);
+      }
+    }
+    frontier = next;
+  }
+  return [...out];
+}
+
 /** Facts of every file of one side. */
 function sideFacts(project: SkewProject, ev: Evaluator, files: string[], signal?: AbortSignal): Fact[] {
   const out: Fact[] = [];
@@ -111,8 +145,9 @@ export async function analyzePairs(pairs: SkewPair[], options: AnalyzeOptions = 
   for (const given of pairs) {
     if (options.signal?.aborted) throw new SkewAbortError();
     const pair: SkewPair = { ...given, training: given.training.map((f) => path.resolve(f)), serving: given.serving.map((f) => path.resolve(f)) };
-    const t = sideFacts(project, ev, pair.training, options.signal);
-    const s = sideFacts(project, ev, pair.serving, options.signal);
+    const within = options.root ? path.resolve(options.root) : commonDir([...pair.training, ...pair.serving]);
+    const t = sideFacts(project, ev, expandSide(project, pair.training, pair.serving, within), options.signal);
+    const s = sideFacts(project, ev, expandSide(project, pair.serving, pair.training, within), options.signal);
     const findings: SkewFinding[] = compareSides(t, s);
     if (options.checkModel !== false) {
       if (!pair.model) {

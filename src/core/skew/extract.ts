@@ -330,6 +330,20 @@ function extractCall(ctx: Ctx, call: PyNode): void {
       default:
         break;
     }
+    if (/^keras\.(utils|preprocessing(\.image)?)\.(image_dataset_from_directory|load_img)$/.test(name)) {
+      // Keras resizes while loading: image_dataset_from_directory to image_size (default (256, 256), bilinear);
+      // load_img to target_size with nearest-neighbour by default.
+      const isDataset = name.endsWith('image_dataset_from_directory');
+      const mode = val(-1, 'color_mode');
+      const gray = mode?.k === 'str' && mode.v === 'grayscale';
+      add(ctx, call, 'image.load', strV(gray ? 'GRAY' : 'RGB'), via, { shown: name });
+      const size = val(-1, isDataset ? 'image_size' : 'target_size');
+      if (size) addSize(ctx, call, size, 'hw', via);
+      else if (isDataset) add(ctx, call, 'image.size', numList([256, 256]), via, { isDefault: true, shown: '256×256 (H×W, image_dataset_from_directory default)' });
+      if (size || isDataset) addInterp(ctx, call, val(-1, 'interpolation'), 'none', isDataset ? 'bilinear' : 'nearest', via, 'literal');
+      add(ctx, call, 'image.layout', strV('HWC'), via, { isDefault: true, shown: 'HWC (Keras)' });
+      return;
+    }
     if (RGB_LOADERS.has(name)) {
       add(ctx, call, 'image.load', strV('RGB'), via, { shown: name });
       if (name.startsWith('torchvision.io')) add(ctx, call, 'image.layout', strV('CHW'), via, { shown: `CHW (${name})` });

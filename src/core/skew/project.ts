@@ -160,6 +160,7 @@ export class SkewProject {
    * dots), looking next to the importing file, then in each parent folder up to the root.
    */
   resolveImport(fromFile: string, spec: string): string | undefined {
+    if (!spec.startsWith('.') && LIBRARIES.has(spec.split('.')[0])) return undefined;
     const key = `${path.dirname(fromFile)}\0${spec}`;
     if (this.resolved.has(key)) return this.resolved.get(key);
     const hit = this.resolveImportUncached(fromFile, spec);
@@ -240,6 +241,17 @@ export class SkewProject {
     return value;
   }
 }
+
+/** Top-level names of the standard library and the ML libraries we model: never files of the project. */
+const LIBRARIES = new Set([
+  'os', 'sys', 'io', 're', 'json', 'math', 'time', 'datetime', 'typing', 'pathlib', 'collections', 'functools', 'itertools',
+  'dataclasses', 'argparse', 'logging', 'random', 'copy', 'tempfile', 'subprocess', 'shutil', 'glob', 'pickle', 'unicodedata',
+  'abc', 'enum', 'warnings', 'contextlib', 'asyncio', 'base64', 'hashlib', 'uuid', '__future__', 'string', 'struct', 'csv',
+  'numpy', 'pandas', 'torch', 'torchvision', 'torchaudio', 'tensorflow', 'tf', 'keras', 'cv2', 'PIL', 'sklearn', 'scipy',
+  'transformers', 'tokenizers', 'datasets', 'librosa', 'soundfile', 'albumentations', 'onnx', 'onnxruntime', 'joblib',
+  'yaml', 'omegaconf', 'hydra', 'fastapi', 'flask', 'pydantic', 'starlette', 'uvicorn', 'requests', 'timm', 'lightning',
+  'pytorch_lightning', 'matplotlib', 'seaborn', 'skimage', 'imageio', 'tqdm', 'mlflow', 'wandb', 'boto3', 'ray', 'bentoml',
+]);
 
 function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);

@@ -3,8 +3,8 @@
  * "Set as Drift Reference/Current", the report webview and the "Data drift" section of the Preflight tree.
  *
  * Workspace Trust: drift only reads data files (no code runs), so it works in untrusted workspaces.
- * Reading and the statistics run in the extension host, bounded by `mlPreflight.drift.maxRows`, with yields
- * between columns so cancellation and progress get through.
+ * Reading and the statistics run in a worker thread (`dist/driftWorker.js`, heap capped) so the extension host
+ * stays responsive and cannot run out of memory on a huge file; rows are bounded by `mlPreflight.drift.maxRows`.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { DATA_EXTENSIONS } from '../../core/data/readDataset';
 import { computeDrift, DriftError } from '../../core/drift/computeDrift';
 import { DRIFT_CONFIG_FILE, mergeOverrides, parseDriftConfig } from '../../core/drift/config';
 import { renderDriftHtml } from '../../core/drift/htmlReport';
+import { runDriftInWorker } from '../../core/drift/runDriftWorker';
 import { driftVerdict, type DriftConfigFile, type DriftReport } from '../../shared/drift';
 import type { DriftWebviewToHostMessage } from '../../shared/driftProtocol';
 import { errorMessage, reportError, type Log } from '../log';
@@ -60,7 +61,10 @@ class DriftController implements vscode.Disposable {
   private running: AbortController | undefined;
   private lastPair: { reference: vscode.Uri; current: vscode.Uri } | undefined;
 
+  private readonly workerPath: string;
+
   constructor(context: vscode.ExtensionContext, private readonly log: Log) {
+    this.workerPath = path.join(context.extensionUri.fsPath, 'dist', 'driftWorker.js');
     this.state = new DriftState(context.workspaceState);
     this.panel = new DriftPanel(context.extensionUri, log, { onMessage: (m) => this.onMessage(m) });
   }
@@ -171,8 +175,7 @@ class DriftController implements vscode.Disposable {
             const read = { reference: 0, current: 0 };
             const total = { reference: 1, current: 1 };
             let lastReport = 0;
-            return await computeDrift(reference!.fsPath, current!.fsPath, {
-              signal: controller.signal,
+            const options = {
               referenceName: refName,
               currentName: curName,
               maxRows: settings.maxRows,
@@ -180,7 +183,9 @@ class DriftController implements vscode.Disposable {
               overrides: mergeOverrides(config?.columns, settings.columns),
               driftShare: config?.driftShare ?? settings.driftShare,
               mode: config?.mode ?? settings.mode,
-              onRead: (side, bytes, all) => {
+            };
+            const callbacks = {
+              onRead: (side: 'reference' | 'current', bytes: number, all: number) => {
                 read[side] = bytes;
                 total[side] = all;
                 const now = performance.now();
@@ -190,11 +195,17 @@ class DriftController implements vscode.Disposable {
                 progress.report({ message: `reading… ${pct}%` });
                 this.panel.post({ type: 'drift/progress', message: `Reading… ${pct}%` });
               },
-              onColumn: (done, count, name) => {
+              onColumn: (done: number, count: number, name: string) => {
                 progress.report({ message: `column ${done} of ${count} (${name})` });
                 this.panel.post({ type: 'drift/progress', message: `Compared column ${done} of ${count}: ${name}` });
               },
-            });
+            };
+            // Off the extension host's thread when the bundled worker is there (always, in a built extension).
+            if (existsSync(this.workerPath)) {
+              return await runDriftInWorker(reference!.fsPath, current!.fsPath, options, { workerPath: this.workerPath, signal: controller.signal, ...callbacks });
+            }
+            this.log.warn(`Drift: ${this.workerPath} is missing; comparing on the extension host's thread`);
+            return await computeDrift(reference!.fsPath, current!.fsPath, { ...options, ...callbacks, signal: controller.signal });
           } finally {
             sub.dispose();
           }

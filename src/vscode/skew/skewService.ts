@@ -99,7 +99,14 @@ export class SkewService implements vscode.Disposable {
       try {
         do {
           this.rerun = false;
-          await this.analyze();
+          try {
+            await this.analyze();
+          } catch (ex) {
+            // Never leave waiting CodeLens requests hanging: report and publish what we have.
+            this.log.error(`skew: analysis failed: ${errorMessage(ex)}`);
+            if (ex instanceof Error && ex.stack) this.log.debug(ex.stack);
+            this.changed.fire();
+          }
         } while (this.rerun);
       } finally {
         this.running = undefined;
@@ -108,9 +115,24 @@ export class SkewService implements vscode.Disposable {
     return this.running;
   }
 
-  /** Resolves when no analysis is pending for `doc`'s current version. */
-  async whenCurrent(doc: vscode.TextDocument): Promise<void> {
-    if (this.timer || this.running || !this.discovered || this.isStale(doc)) await this.refresh();
+  /**
+   * Resolves when the results match `doc`'s current version. While the user types (a debounced run is pending)
+   * it waits for that run instead of starting one, so CodeLens requests do not defeat the debounce.
+   */
+  async whenCurrent(doc: vscode.TextDocument, token?: vscode.CancellationToken): Promise<void> {
+    if (this.timer) {
+      await new Promise<void>((resolve) => {
+        const subs: vscode.Disposable[] = [];
+        const done = (): void => {
+          for (const d of subs) d.dispose();
+          resolve();
+        };
+        subs.push(this.onDidChange(done));
+        if (token) subs.push(token.onCancellationRequested(done));
+      });
+      return;
+    }
+    if (this.running || !this.discovered || this.isStale(doc)) await this.refresh();
   }
 
   private isStale(doc: vscode.TextDocument): boolean {

@@ -79,7 +79,7 @@ export class SkewCodeLensProvider implements vscode.CodeLensProvider {
 
   async provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!readSkewConfig(document.uri).codeLens) return [];
-    await this.service.whenCurrent(document);
+    await this.service.whenCurrent(document, token);
     if (token.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
     for (const f of this.service.findingsIn(document.uri.fsPath)) {

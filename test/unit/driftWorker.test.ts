@@ -1,0 +1,40 @@
+/** The drift worker thread: same report as in-process, errors re-created with their reason, cancellation. */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { DataReadError } from '../../src/core/data/errors';
+import { computeDrift, DriftError } from '../../src/core/drift/computeDrift';
+import { runDriftInWorker } from '../../src/core/drift/runDriftWorker';
+
+const root = path.join(__dirname, '..', '..');
+const run = { workerPath: path.join(root, 'src', 'core', 'drift', 'driftWorker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+const ref = path.join(root, 'examples', 'data', 'reference.csv');
+const cur = path.join(root, 'examples', 'data', 'current.csv');
+
+describe('drift worker thread', () => {
+  it('returns the same report as in-process, with progress', async () => {
+    const columns: string[] = [];
+    const viaWorker = await runDriftInWorker(ref, cur, { referenceName: 'r', currentName: 'c' }, { ...run, onColumn: (_d, _t, name) => columns.push(name) });
+    const inProcess = await computeDrift(ref, cur, { referenceName: 'r', currentName: 'c' });
+    const strip = (r: typeof inProcess): unknown => ({ ...r, createdAt: 0, timings: 0 });
+    assert.deepEqual(strip(viaWorker), strip(inProcess));
+    assert.deepEqual(columns, inProcess.columns.map((c) => c.name));
+  });
+
+  it('re-creates data errors with their reason and file', async () => {
+    await assert.rejects(
+      runDriftInWorker(path.join(root, 'test/fixtures/drift/malformed.csv'), cur, { referenceName: 'malformed.csv' }, run),
+      (ex: unknown) => DataReadError.is(ex, 'malformed') && ex.file === 'malformed.csv' && /line 4/.test(ex.message),
+    );
+    await assert.rejects(
+      runDriftInWorker(path.join(root, 'test/fixtures/drift/other-schema.csv'), cur, {}, run),
+      (ex: unknown) => DriftError.is(ex, 'schema-mismatch'),
+    );
+  });
+
+  it('cancels by terminating the worker', async () => {
+    const ac = new AbortController();
+    const p = runDriftInWorker(ref, cur, {}, { ...run, signal: ac.signal });
+    ac.abort();
+    await assert.rejects(p, (ex: unknown) => DriftError.is(ex, 'cancelled'));
+  });
+});
