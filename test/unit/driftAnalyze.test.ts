@@ -200,6 +200,21 @@ describe('drift analysis', () => {
       assert.equal(r.drifted, true);
     });
 
+    it('TFDV mode: L-infinity on categories; JS divergence (log2) over 10 equal-width buckets on numbers', () => {
+      // Categories: ref a 50% b 50%, cur a 80% b 20% → L∞ = 0.3.
+      const c = analyzeCategorical(cat('t', ['a', 'a', 'a', 'a', 'a', 'b', 'b', 'b', 'b', 'b']), cat('t', ['a', 'a', 'a', 'a', 'b']), { mode: 'tfdv' });
+      assert.equal(c.method, 'linf');
+      assert.ok(Math.abs(c.statistic! - 0.3) < 1e-12);
+      assert.equal(c.drifted, true);
+      // Numbers 0..9 (one per bucket of [0, 19]) vs 10..19: disjoint buckets → JS divergence = 1 bit.
+      const n = analyzeNumeric(num('u', seq(10, (i) => i * 2)), num('u', seq(10, (i) => 20 + i * 2)), { mode: 'tfdv' });
+      assert.equal(n.method, 'jsd');
+      assert.ok(Math.abs(n.statistic! - 1) < 1e-12, String(n.statistic));
+      const same = analyzeNumeric(num('u', seq(10, (i) => i)), num('u', seq(10, (i) => i)), { mode: 'tfdv' });
+      assert.equal(same.statistic, 0);
+      assert.equal(same.drifted, false);
+    });
+
     it('KS on a categorical column is not applicable (reported, not crashed)', () => {
       const r = analyzeCategorical(cat('k', ['a', 'b', 'c']), cat('k', ['a', 'b', 'c']), { ...opts, method: 'ks' });
       assert.equal(r.method, null);

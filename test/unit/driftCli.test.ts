@@ -1,6 +1,6 @@
 /** `ml-preflight drift` in-process: JSON shape, exit codes, HTML file, overrides, bad input. */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../src/cli/run';
@@ -70,7 +70,7 @@ describe('ml-preflight drift', () => {
     writeFileSync(path.join(tmp, 'r.csv'), 'a,b\n1,x\n2,y\n3,x\n');
     writeFileSync(path.join(tmp, 'c.csv'), 'a,b\n1,x\n2,y\n3,y\n');
     const cfgDir = path.join(tmp, '.mlpreflight');
-    require('node:fs').mkdirSync(cfgDir);
+    mkdirSync(cfgDir);
     writeFileSync(path.join(cfgDir, 'drift.json'), JSON.stringify({ columns: { a: { type: 'categorical' } } }));
     const j = JSON.parse((await run(['r.csv', 'c.csv', '--json'], tmp)).out);
     assert.equal(j.columns[0].type, 'categorical');
