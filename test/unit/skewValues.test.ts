@@ -104,9 +104,9 @@ describe('skew: values and semantics', () => {
     };
     const train = `${TV}tf = T.Compose([T.Resize((224, 160), interpolation=T.InterpolationMode.BICUBIC), T.ToTensor(), T.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))])\n`;
     // cv2 takes (W, H): the training (H, W) = (224, 160) is written (160, 224); the constant stays an OpenCV one.
-    assert.deepEqual(await fixes(train, 'import cv2\ndef f(img):\n    img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)\n    return cv2.resize(img, (224, 224), interpolation=cv2.INTER_AREA) / 255.0\n'), ['resize-size: (160, 224)', 'resize-interpolation: cv2.INTER_CUBIC']);
+    assert.deepEqual(await fixes(train, 'import cv2\ndef f(img):\n    img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)\n    return cv2.resize(img, (224, 224), interpolation=cv2.INTER_AREA) / 255.0\n'), ['resize-size: (160, 224)', 'resize-interpolation: cv2.INTER_CUBIC', 'normalize-mean: (no fix)', 'normalize-std: (no fix)']);
     // PIL constants keep their spelling; list literals stay lists.
-    assert.deepEqual(await fixes(train, 'from PIL import Image\nimport numpy as np\ndef f(p):\n    img = Image.open(p).convert("RGB").resize((160, 224), Image.Resampling.NEAREST)\n    return (np.asarray(img) / 255.0 - [0.485, 0.456, 0.406]) / [0.5, 0.5, 0.5]\n'), ['normalize-std: [0.229, 0.224, 0.225]', 'resize-interpolation: Image.Resampling.BICUBIC']);
+    assert.deepEqual(await fixes(train, 'from PIL import Image\nimport numpy as np\ndef f(p):\n    img = Image.open(p).convert("RGB").resize((160, 224), Image.Resampling.NEAREST)\n    return (np.asarray(img) / 255.0 - [0.485, 0.456, 0.406]) / [0.5, 0.5, 0.5]\n'), ['resize-interpolation: Image.Resampling.BICUBIC', 'normalize-std: [0.229, 0.224, 0.225]']);
   });
 
   it('flags pd.get_dummies at serving and sklearn fitting on the request', async () => {
