@@ -1,6 +1,6 @@
 /**
- * `review`: SARIF 2.1.0 (structural validation of everything we emit: the official JSON schema is not
- * available offline, see docs/checklist.md), the HTML report's escaping, exit codes by --fail-on, and the
+ * `review`: SARIF 2.1.0 (a structural check of what we emit, with readable messages; the official JSON schema
+ * check is in sarifSchema.test.ts), the HTML report's escaping, exit codes by --fail-on, and the
  * `review` / `checklist` / `emit` CLI commands.
  */
 import * as assert from 'node:assert/strict';
