@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { OnnxInspectError } from '../onnx/errors';
 import { inspectModel } from '../onnx/inspect';
 import type { ModelInspection } from '../../shared/modelInspection';
+import { liveDrift } from './liveDrift';
 import { liveSkew } from './liveSkew';
 import { loadSources, type Sources } from './sources';
 import { openWorkspace, type Workspace } from './workspace';
@@ -102,6 +103,11 @@ export async function gatherFacts(root: string, options: { signal?: AbortSignal;
       yaml.push({ file, line, apiVersion: typeof o.apiVersion === 'string' ? o.apiVersion : undefined, kind: typeof o.kind === 'string' ? o.kind : undefined, doc: o });
     }
   }
-  const sources = await loadSources(ws.root, { liveSkew: options.live === false ? undefined : liveSkew, signal: options.signal });
+  const live = options.live !== false;
+  const sources = await loadSources(ws.root, {
+    liveSkew: live ? liveSkew : undefined,
+    liveDrift: live ? (signal) => liveDrift(ws, signal) : undefined,
+    signal: options.signal,
+  });
   return { ws, models, serving, python, yaml, sources };
 }

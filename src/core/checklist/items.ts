@@ -230,12 +230,20 @@ export const ITEMS: ItemDefinition[] = [
       }
       const evidence: Evidence[] = [];
       let drifted = 0;
+      let datasetDrift = false;
       for (const r of runs) {
         const cols = r.columns.filter((c) => c.drift);
         drifted += cols.length;
-        evidence.push({ file: r.source, text: `${r.reference ?? 'reference'} → ${r.current ?? 'current'}: ${cols.length}/${r.columns.length} column(s) drifted${cols.length ? ` (${cols.slice(0, 5).map((c) => c.name).join(', ')})` : ''}` });
+        // A report without a dataset verdict counts as drifted when any column drifted.
+        if (r.datasetDrift ?? cols.length > 0) datasetDrift = true;
+        const share = r.shareDrifted !== undefined ? ` (share ${r.shareDrifted.toFixed(2)})` : '';
+        const verdict = r.datasetDrift === undefined ? '' : r.datasetDrift ? '; dataset drift' : '; no dataset drift';
+        const file = r.reference && !r.source.startsWith('.mlpreflight/') ? r.reference : r.source;
+        evidence.push({ file, text: `${r.reference ?? 'reference'} → ${r.current ?? 'current'}: ${cols.length}/${r.columns.length} column(s) drifted${share}${cols.length ? `: ${cols.slice(0, 5).map((c) => `${c.name}${c.method ? ` (${c.method})` : ''}`).join(', ')}` : ''}${verdict}` });
       }
-      return { status: drifted ? 'fail' : 'pass', summary: drifted ? `${drifted} drifted column(s)` : 'No drift detected', evidence };
+      if (datasetDrift) return { status: 'fail', summary: `Dataset drift: ${drifted} drifted column(s)`, evidence };
+      if (drifted) return { status: 'warn', summary: `${drifted} drifted column(s), below the dataset-drift share`, evidence };
+      return { status: 'pass', summary: 'No drift detected', evidence };
     },
   },
   {

@@ -10,12 +10,13 @@
  * | File | Minimal fields read |
  * |---|---|
  * | `.mlpreflight/profiles/*.json` | `model` (path), `p50Ms`, `p99Ms`, optional `peakRssBytes`, `batch`, `budgetMs`, `throughputPerSec`, `device` (`cpu`/`gpu`), `provider` |
- * | `.mlpreflight/drift/*.json` | `reference`, `current` (paths), `columns: [{ name, drift: boolean, statistic?, pValue? }]`, optional `createdAt` |
+ * | `.mlpreflight/drift/*.json` | `reference`, `current` (paths), `columns: [{ name, drift: boolean, statistic?, pValue?, method? }]`, optional `createdAt`, `datasetDrift`, `shareDrifted` (a `ml-preflight drift --json` report as is) |
  * | `.mlpreflight/skew-report.json` (or `skew.json` when it holds `findings`) | `findings: [{ id?, severity: 'error'|'warning'|'info', message, file?, line?, trainingFile?, trainingLine? }]` |
  *
  * The profiler's own result (`ProfileResult`, saved as baselines in `.mlpreflight/profiles/`) is read as is. Skew
- * is also analysed live (`liveSkew`, src/core/checklist/liveSkew.ts) when no saved findings exist; drift has no
- * saved pairs to compare, so it stays "not yet measured" until a drift report is saved.
+ * is also analysed live (`liveSkew`, src/core/checklist/liveSkew.ts) when no saved findings exist, and drift
+ * (`liveDrift`, src/core/checklist/liveDrift.ts) on the workspace's reference/current sample pairs when no drift
+ * report is saved.
  *
  * Alternative names accepted (so profiler/drift/skew results can be saved unchanged): `latency.p50Ms`,
  * `latency.p99Ms`, `memory.peakRssBytes`, `p50`/`p99` (ms); drift `features` for `columns` and `drifted` for `drift`.
@@ -47,6 +48,8 @@ export interface DriftColumnFacts {
   drift: boolean;
   statistic?: number;
   pValue?: number;
+  /** The test that decided (`ks`, `chisquare`, `wasserstein`, …), when known. */
+  method?: string | null;
 }
 
 /** One drift comparison (reference vs current sample). */
@@ -56,6 +59,9 @@ export interface DriftFacts {
   current?: string;
   columns: DriftColumnFacts[];
   createdAt?: string;
+  /** The report's dataset-level verdict (share of drifted columns ≥ its threshold), when it has one. */
+  datasetDrift?: boolean;
+  shareDrifted?: number;
 }
 
 export interface SkewFindingFacts {
@@ -159,9 +165,17 @@ export function driftFacts(json: unknown, source: string): DriftFacts | undefine
     const name = str(c.name, c.column, c.feature);
     const drift = typeof c.drift === 'boolean' ? c.drift : typeof c.drifted === 'boolean' ? c.drifted : undefined;
     if (!name || drift === undefined) continue;
-    columns.push({ name, drift, statistic: num(c.statistic, c.ks, c.psi), pValue: num(c.pValue, c.p) });
+    columns.push({ name, drift, statistic: num(c.statistic, c.ks, c.psi), pValue: num(c.pValue, c.p), method: str(c.method) });
   }
-  return { source, reference: str(json.reference, get(json.reference, 'path')), current: str(json.current, get(json.current, 'path')), columns, createdAt: str(json.createdAt) };
+  return {
+    source,
+    reference: str(json.reference, get(json.reference, 'path')),
+    current: str(json.current, get(json.current, 'path')),
+    columns,
+    createdAt: str(json.createdAt),
+    datasetDrift: typeof json.datasetDrift === 'boolean' ? json.datasetDrift : undefined,
+    shareDrifted: num(json.shareDrifted),
+  };
 }
 
 export function skewFacts(json: unknown, source: string): SkewFacts | undefined {
@@ -212,8 +226,11 @@ async function jsonFiles(dir: string): Promise<string[]> {
  */
 export type LiveSkew = (root: string, signal?: AbortSignal) => Promise<SkewFacts | null>;
 
+/** Compares the workspace's reference/current samples when no drift report is saved (see liveDrift.ts). */
+export type LiveDrift = (signal?: AbortSignal) => Promise<{ facts: DriftFacts[]; warnings: string[] }>;
+
 /** Loads the saved results under `<root>/.mlpreflight/` (see the table above). Never throws for bad files: they become warnings. */
-export async function loadSources(root: string, options: { liveSkew?: LiveSkew; signal?: AbortSignal } = {}): Promise<Sources> {
+export async function loadSources(root: string, options: { liveSkew?: LiveSkew; liveDrift?: LiveDrift; signal?: AbortSignal } = {}): Promise<Sources> {
   const out: Sources = { profiles: [], drift: [], skew: null, warnings: [] };
   const base = path.join(root, SOURCE_DIR);
   for (const [sub, parse, sink] of [
@@ -245,6 +262,16 @@ export async function loadSources(root: string, options: { liveSkew?: LiveSkew; 
     if (facts) {
       out.skew = facts;
       break;
+    }
+  }
+  if (out.drift.length === 0 && options.liveDrift) {
+    try {
+      const live = await options.liveDrift(options.signal);
+      out.drift.push(...live.facts);
+      out.warnings.push(...live.warnings);
+    } catch (ex) {
+      if (options.signal?.aborted) throw ex;
+      out.warnings.push(`drift check failed: ${ex instanceof Error ? ex.message : String(ex)}`);
     }
   }
   if (!out.skew && options.liveSkew) {
