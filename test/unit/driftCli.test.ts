@@ -51,18 +51,26 @@ describe('ml-preflight drift', () => {
     assert.equal(j.columns[0].drifted, false);
   });
 
-  it('--html writes one self-contained file and refuses to overwrite without --force', async () => {
+  it('--html writes one self-contained file; replaces its own report, never a user file without --force', async () => {
     const tmp = mkdtempSync(path.join(tmpdir(), 'mlp-drift-'));
     const html = path.join(tmp, 'report.html');
-    const r = await run([path.join(root, 'examples/data/reference.csv'), path.join(root, 'examples/data/current.csv'), '--html', html], tmp);
+    const args = [path.join(root, 'examples/data/reference.csv'), path.join(root, 'examples/data/current.csv'), '--html'];
+    const r = await run([...args, html], tmp);
     assert.equal(r.code, 0, r.err);
     const text = readFileSync(html, 'utf8');
     assert.match(text, /<svg/);
     assert.ok(!/(src|href)=["']?https?:/i.test(text));
-    const again = await run([path.join(root, 'examples/data/reference.csv'), path.join(root, 'examples/data/current.csv'), '--html', html], tmp);
-    assert.equal(again.code, 2);
-    assert.match(again.err, /exists; pass --force/);
-    assert.equal((await run([path.join(root, 'examples/data/reference.csv'), path.join(root, 'examples/data/current.csv'), '--html', html, '--force'], tmp)).code, 0);
+    // Our own earlier report is replaced (re-running a command works).
+    assert.equal((await run([...args, html], tmp)).code, 0);
+    // A file ML Preflight did not write is kept, byte for byte, unless --force.
+    const notes = path.join(tmp, 'notes.html');
+    writeFileSync(notes, '<p>my notes</p>');
+    const refused = await run([...args, notes], tmp);
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /notes\.html exists and was not written by ML Preflight; pass --force/);
+    assert.equal(readFileSync(notes, 'utf8'), '<p>my notes</p>');
+    assert.equal((await run([...args, notes, '--force'], tmp)).code, 0);
+    assert.match(readFileSync(notes, 'utf8'), /<svg/);
   });
 
   it('reads the workspace config file .mlpreflight/drift.json', async () => {

@@ -276,3 +276,31 @@ describe('CLI: review, checklist, emit', function () {
     assert.match(bad.stderr, /profile\.json: not valid JSON/);
   });
 });
+
+describe('review: report files', () => {
+  let tmp: string;
+  before(async () => {
+    tmp = await mkdtemp(path.join(tmpdir(), 'mlp-review-out-'));
+  });
+  after(async () => {
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('replaces its own earlier reports; refuses a user file without --force, before doing any work', async () => {
+    const html = path.join(tmp, 'review.html');
+    const sarif = path.join(tmp, 'review.sarif');
+    for (let i = 0; i < 2; i++) {
+      const r = await cli(['review', 'examples', '--html', html, '--sarif', sarif, '--fail-on', 'never']);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const mine = path.join(tmp, 'mine.json');
+    await writeFile(mine, '{"keep": true}\n');
+    const refused = await cli(['review', 'examples', '--sarif', mine, '--fail-on', 'never']);
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stdout, '');
+    assert.match(refused.stderr, /mine\.json exists and was not written by ML Preflight; pass --force/);
+    assert.equal(await readFile(mine, 'utf8'), '{"keep": true}\n');
+    assert.equal((await cli(['review', 'examples', '--sarif', mine, '--fail-on', 'never', '--force'])).code, 0);
+    assert.match(await readFile(mine, 'utf8'), /"version": "2.1.0"/);
+  });
+});

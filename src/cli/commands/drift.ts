@@ -1,6 +1,6 @@
 /** `ml-preflight drift <reference> <current> [--json] [--html report.html] [--columns a,b] [--method col=ks] …` */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataReadError } from '../../core/data/errors';
@@ -12,6 +12,7 @@ import { DRIFT_METHOD_LABELS, driftVerdict, type ColumnOverride, type DriftConfi
 import { formatP, formatShare, formatStat } from '../../shared/driftChart';
 import { renderTable, sanitizeForTerminal } from '../format/table';
 import { CliError, ExitCode, type CliIO } from '../io';
+import { checkWritable, writeOutput } from '../outputFile';
 
 export const driftHelp = `Usage: ml-preflight drift <reference> <current> [options]
 
@@ -23,8 +24,8 @@ violations and an effect size. Formats: CSV/TSV, Parquet, Arrow IPC/Feather v2, 
 
 Options:
   --json                  print the report as JSON
-  --html <file>           also write a self-contained HTML report (refuses to overwrite
-                          an existing file unless --force)
+  --html <file>           also write a self-contained HTML report (replaces an earlier
+                          ML Preflight report; any other existing file only with --force)
   --columns a,b           only these columns
   --method col=ks         test for a column: ks, chisquare, z, wasserstein, jensenshannon,
                           psi, linf, jsd (repeatable, or a=ks,b=psi)
@@ -36,7 +37,7 @@ Options:
   --max-rows N            refuse files with more rows (default ${DEFAULT_MAX_ROWS.toLocaleString('en-US')})
   --config <file>         per-column overrides (default: ${DRIFT_CONFIG_FILE} if present)
   --fail-on-drift         exit 1 when the dataset drifted (for CI)
-  --force                 overwrite the --html file
+  --force                 replace an --html file that ML Preflight did not write
   -h, --help              show this help
 
 Exit codes: 0 compared (drift or not, unless --fail-on-drift); 1 dataset drift with
@@ -143,8 +144,7 @@ export async function driftCommand(args: string[], io: CliIO): Promise<number> {
       maxRows = Number(values['max-rows']);
       if (!Number.isInteger(maxRows) || maxRows < 1) throw new CliError(`drift: --max-rows ${values['max-rows']}: expected a positive integer`);
     }
-    const htmlPath = values.html ? path.resolve(io.cwd, values.html) : undefined;
-    if (htmlPath && existsSync(htmlPath) && !values.force) throw new CliError(`drift: ${values.html} exists; pass --force to overwrite it`);
+    const htmlPath = values.html ? await checkWritable('drift', io.cwd, values.html, values.force) : undefined;
     const columns = values.columns ? values.columns.split(',').map((s) => s.trim()).filter(Boolean) : config?.include;
     const report = await computeDrift(path.resolve(io.cwd, refGiven), path.resolve(io.cwd, curGiven), {
       signal: io.signal,
@@ -156,7 +156,7 @@ export async function driftCommand(args: string[], io: CliIO): Promise<number> {
       driftShare,
       mode: values.tfdv ? 'tfdv' : config?.mode,
     });
-    if (htmlPath) await writeFile(htmlPath, renderDriftHtml(report), 'utf8');
+    if (htmlPath && values.html) await writeOutput('drift', htmlPath, values.html, renderDriftHtml(report));
     io.stdout(values.json ? JSON.stringify(report, null, 2) + '\n' : formatText(report) + (htmlPath ? `HTML report: ${values.html}\n` : ''));
     return values['fail-on-drift'] && report.datasetDrift ? ExitCode.findings : ExitCode.ok;
   } catch (ex) {

@@ -1,11 +1,11 @@
 /** `ml-preflight review [<dir>] [--json] [--sarif out.sarif] [--html out.html] [--fail-on error|warning|never]` */
-import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChecklistError } from '../../core/checklist/workspace';
 import { renderReviewHtml } from '../../core/review/html';
 import { reviewExitCode, runReview, type FailOn, type ReviewReport } from '../../core/review/review';
 import { toSarif } from '../../core/review/sarif';
+import { checkWritable, writeOutput } from '../outputFile';
 import { CliError, ExitCode, type CliIO } from '../io';
 import { formatChecklist } from './checklist';
 
@@ -21,22 +21,13 @@ Options:
   --sarif-root DIR   repository root the SARIF paths are relative to (default: the current directory
                      when it contains <dir>, else <dir>)
   --html FILE        write a self-contained HTML report
+  --force            replace a --sarif/--html file that ML Preflight did not write (its own earlier
+                     reports are replaced without asking)
   --fail-on LEVEL    error (default): exit 1 when an item fails; warning: also on warnings; never: exit 0
   -h, --help         show this help
 
 Exit codes: 0 below the --fail-on threshold; 1 findings at or above it; 2 bad input.
 `;
-
-async function writeOut(cwd: string, file: string, content: string): Promise<string> {
-  const abs = path.resolve(cwd, file);
-  try {
-    await mkdir(path.dirname(abs), { recursive: true });
-    await writeFile(abs, content, 'utf8');
-  } catch (ex) {
-    throw new CliError(`review: cannot write ${file}: ${(ex as NodeJS.ErrnoException).code ?? String(ex)}`);
-  }
-  return abs;
-}
 
 export async function reviewCommand(args: string[], io: CliIO, version: string): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -48,6 +39,7 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
       'sarif-root': { type: 'string' },
       html: { type: 'string' },
       'fail-on': { type: 'string', default: 'error' },
+      force: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -60,6 +52,9 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
   if (positionals.length > 1) throw new CliError('review: expected one folder');
   const dir = positionals[0] ?? '.';
   const root = path.resolve(io.cwd, dir);
+  // Checked before the work: an existing file that ML Preflight did not write is never replaced without --force.
+  const sarifPath = values.sarif ? await checkWritable('review', io.cwd, values.sarif, values.force) : undefined;
+  const htmlPath = values.html ? await checkWritable('review', io.cwd, values.html, values.force) : undefined;
   let report: ReviewReport;
   try {
     report = await runReview(root, { signal: io.signal, version });
@@ -68,12 +63,16 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
     throw ex;
   }
   const written: string[] = [];
-  if (values.sarif) {
+  if (values.sarif && sarifPath) {
     const cwdRel = path.relative(io.cwd, root);
     const repoRoot = values['sarif-root'] ? path.resolve(io.cwd, values['sarif-root']) : !cwdRel.startsWith('..') && !path.isAbsolute(cwdRel) ? io.cwd : root;
-    written.push(await writeOut(io.cwd, values.sarif, JSON.stringify(toSarif(report, { repoRoot }), null, 2) + '\n'));
+    await writeOutput('review', sarifPath, values.sarif, JSON.stringify(toSarif(report, { repoRoot }), null, 2) + '\n');
+    written.push(sarifPath);
   }
-  if (values.html) written.push(await writeOut(io.cwd, values.html, renderReviewHtml(report)));
+  if (values.html && htmlPath) {
+    await writeOutput('review', htmlPath, values.html, renderReviewHtml(report));
+    written.push(htmlPath);
+  }
   const code = reviewExitCode(report, failOn as FailOn);
   if (values.json) {
     io.stdout(JSON.stringify(report, null, 2) + '\n');

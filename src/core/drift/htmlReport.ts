@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { DRIFT_METHOD_LABELS, driftVerdict, type ColumnDrift, type DriftReport } from '../../shared/drift';
 import { ecdfShapes, formatP, formatShare, formatStat, histogramShapes, pEquals, type ChartShapes } from '../../shared/driftChart';
+import { GENERATOR_META } from '../../shared/generator';
 import { escapeHtml } from '../../shared/webviewHtml';
 
 const CSS = `
@@ -106,6 +107,7 @@ export function renderDriftHtml(report: DriftReport): string {
   const headers = ['Column', 'Type', 'Test', 'Statistic', 'p-value', 'Threshold', 'Drift', 'KS D', 'KS p', 'Wasserstein (normed)', 'PSI', 'JS distance', 'Effect size', 'Magnitude', 'Missing ref', 'Missing cur'];
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+${GENERATOR_META}
 <meta http-equiv="Content-Security-Policy" content="${e(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Data drift: ${e(report.reference.path)} vs ${e(report.current.path)}</title>

@@ -5,6 +5,7 @@
  */
 import { CHECKLIST_AREAS, formatCounts, statusLabel, type ChecklistItemResult, type ChecklistStatus } from '../../shared/checklist';
 import { formatBytes, formatShape } from '../../shared/format';
+import { GENERATOR_META } from '../../shared/generator';
 import { escapeHtml as e } from '../../shared/webviewHtml';
 import type { ReviewReport } from './review';
 
@@ -60,6 +61,7 @@ export function renderReviewHtml(report: ReviewReport): string {
 <html lang="en">
 <head>
 <meta charset="UTF-8">
+${GENERATOR_META}
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ML Preflight review — ${e(report.root.split(/[\\/]/).pop() ?? report.root)}</title>

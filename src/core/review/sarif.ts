@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { ITEMS } from '../checklist/items';
 import type { Finding } from '../../shared/checklist';
+import { GENERATOR_MARK } from '../../shared/generator';
 import type { ReviewReport } from './review';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -68,6 +69,8 @@ export function toSarif(report: ReviewReport, options: SarifOptions = {}): Recor
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
+    // Lets the CLI recognise its own output before replacing it (src/cli/outputFile.ts).
+    properties: { generator: GENERATOR_MARK },
     runs: [{
       tool: { driver: { name: 'ml-preflight', version: report.tool.version, informationUri: INFO_URI, rules } },
       originalUriBaseIds: { '%SRCROOT%': { uri: `${pathToFileUri(repoRoot)}/` } },
