@@ -10,7 +10,7 @@ export interface CliIO {
 /** Exit codes, stable for CI pipelines. */
 export const ExitCode = {
   ok: 0,
-  /** Reserved for "findings over the threshold" (checklist, drift, budget) in later commands. */
+  /** Findings at or over the threshold: review/checklist --fail-on, skew findings, drift --fail-on-drift, profile --fail-on-regression. */
   findings: 1,
   /** Unreadable or invalid input, or a usage error. */
   badInput: 2,

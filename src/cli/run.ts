@@ -41,7 +41,8 @@ Options:
   -h, --help      help (also: ml-preflight <command> --help)
   -v, --version   version
 
-Exit codes: 0 ok, 1 findings (later commands), 2 bad input or usage, 3 internal error.
+Exit codes: 0 ok; 1 findings (review/checklist --fail-on, drift --fail-on-drift,
+skew findings, profile --fail-on-regression); 2 bad input or usage; 3 internal error.
 `;
 
 export interface RunOptions {
