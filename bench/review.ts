@@ -56,6 +56,9 @@ async function main(): Promise<void> {
   }
   await mkdir(DATA, { recursive: true });
   const html = path.join(DATA, 'review.html');
+  // Outputs of an earlier run (possibly by an older version without the generator mark) are this bench's own.
+  await rm(html, { force: true });
+  await rm(path.join(DATA, 'review.sarif'), { force: true });
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now();

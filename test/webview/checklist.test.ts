@@ -5,14 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as esbuild from 'esbuild';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { runChecklist } from '../../src/core/checklist/evaluate';
 import type { ChecklistReport } from '../../src/shared/checklist';
 import type { ChecklistHostToWebview } from '../../src/shared/checklistProtocol';
 import { makeNonce, renderWebviewHtml } from '../../src/shared/webviewHtml';
-import { launchChromium, ORIGIN, type BrowserGlobals } from './support/inspectorPage';
+import { launchChromium, ORIGIN, serveWebview, type BrowserGlobals } from './support/inspectorPage';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PAGE_URL = `${ORIGIN}/checklist.html`;
@@ -46,7 +45,6 @@ interface View {
 describe('checklist webview (Chromium)', function () {
   let browser: Browser;
   let bundle: string;
-  let css: string;
   let report: ChecklistReport;
   let view: View | undefined;
 
@@ -57,7 +55,6 @@ describe('checklist webview (Chromium)', function () {
       logOverride: { 'import-is-undefined': 'error' },
     });
     bundle = built.outputFiles[0]!.text;
-    css = await readFile(path.join(ROOT, 'media', 'webview', 'checklist.css'), 'utf8');
     report = await runChecklist(path.join(ROOT, 'examples'));
     browser = await launchChromium();
   });
@@ -72,13 +69,7 @@ describe('checklist webview (Chromium)', function () {
   async function open(): Promise<View> {
     const html = renderWebviewHtml({ cspSource: ORIGIN, nonce: makeNonce(), scriptUri: SCRIPT_URL, styleUri: STYLE_URL, title: 'Deployment Checklist' });
     const context = await browser.newContext();
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url === PAGE_URL) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
-      if (url === SCRIPT_URL) return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: bundle });
-      if (url === STYLE_URL) return route.fulfill({ status: 200, contentType: 'text/css; charset=utf-8', body: css });
-      return route.fulfill({ status: 404, body: 'not found' });
-    });
+    await serveWebview(context, { pageUrl: PAGE_URL, html, scriptUrl: SCRIPT_URL, bundle });
     await context.addInitScript({ content: INIT_SCRIPT });
     const page = await context.newPage();
     const errors: string[] = [];

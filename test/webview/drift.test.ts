@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as esbuild from 'esbuild';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { computeDrift } from '../../src/core/drift/computeDrift';
 import type { DriftReport } from '../../src/shared/drift';
 import type { DriftHostToWebviewMessage } from '../../src/shared/driftProtocol';
 import { makeNonce, renderWebviewHtml } from '../../src/shared/webviewHtml';
-import { launchChromium, ORIGIN, type BrowserGlobals } from './support/inspectorPage';
+import { launchChromium, ORIGIN, serveWebview, type BrowserGlobals } from './support/inspectorPage';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PAGE_URL = `${ORIGIN}/drift.html`;
@@ -53,15 +53,8 @@ async function buildBundle(): Promise<string> {
 
 async function open(browser: Browser, bundle: string): Promise<DriftPage> {
   const html = renderWebviewHtml({ cspSource: ORIGIN, nonce: makeNonce(), scriptUri: SCRIPT_URL, styleUri: STYLE_URL, title: 'Drift' });
-  const css = await readFile(path.join(ROOT, 'media', 'webview', 'drift.css'), 'utf8');
   const context = await browser.newContext();
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url === PAGE_URL) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
-    if (url === SCRIPT_URL) return route.fulfill({ status: 200, contentType: 'text/javascript', body: bundle });
-    if (url === STYLE_URL) return route.fulfill({ status: 200, contentType: 'text/css', body: css });
-    return route.fulfill({ status: 404, body: 'not found' });
-  });
+  await serveWebview(context, { pageUrl: PAGE_URL, html, scriptUrl: SCRIPT_URL, bundle });
   await context.addInitScript({ content: INIT_SCRIPT });
   const page = await context.newPage();
   const errors: string[] = [];

@@ -5,14 +5,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as esbuild from 'esbuild';
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { profileModel } from '../../src/core/profile/profile';
 import type { ProfileHostToWebview } from '../../src/shared/profileProtocol';
 import type { ProfileResult } from '../../src/shared/profileResult';
 import { makeNonce, renderWebviewHtml } from '../../src/shared/webviewHtml';
-import { launchChromium, ORIGIN, type BrowserGlobals } from './support/inspectorPage';
+import { launchChromium, ORIGIN, serveWebview, type BrowserGlobals } from './support/inspectorPage';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const PAGE_URL = `${ORIGIN}/index.html`;
@@ -47,15 +46,13 @@ describe('profile results webview (Chromium)', function () {
   this.timeout(60_000);
   let browser: Browser;
   let bundle: string;
-  let css: string;
   let result: ProfileResult;
   let page: Page | undefined;
 
   before(async () => {
-    [bundle, browser, css, result] = await Promise.all([
+    [bundle, browser, result] = await Promise.all([
       buildBundle(),
       launchChromium(),
-      readFile(path.join(ROOT, 'media', 'webview', 'profile.css'), 'utf8'),
       profileModel(path.join(ROOT, 'examples', 'models', 'classifier.onnx'), {
         workerPath: path.join(ROOT, 'src', 'worker', 'worker.ts'), execArgv: ['--require', 'tsx/cjs'],
         batches: [1, 2, 4], iterations: 30, warmup: 2, opProfileRuns: 2, budgetMs: 1000,
@@ -80,13 +77,7 @@ describe('profile results webview (Chromium)', function () {
   async function open(): Promise<Page> {
     const html = renderWebviewHtml({ cspSource: ORIGIN, nonce: makeNonce(), scriptUri: SCRIPT_URL, styleUri: STYLE_URL, title: 'Profile' });
     const context = await browser.newContext();
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url === PAGE_URL) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
-      if (url === SCRIPT_URL) return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: bundle });
-      if (url === STYLE_URL) return route.fulfill({ status: 200, contentType: 'text/css; charset=utf-8', body: css });
-      return route.fulfill({ status: 404, body: 'not found' });
-    });
+    await serveWebview(context, { pageUrl: PAGE_URL, html, scriptUrl: SCRIPT_URL, bundle });
     await context.addInitScript({ content: INIT_SCRIPT });
     page = await context.newPage();
     const errors: string[] = [];

@@ -10,7 +10,7 @@
 import * as esbuild from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { HostToWebviewMessage } from '../../../src/shared/protocol';
 import { makeNonce, renderWebviewHtml } from '../../../src/shared/webviewHtml';
 
@@ -94,6 +94,24 @@ export interface InspectorPage {
 }
 
 /**
+ * Serves one webview page on the fake origin: the page HTML, its script bundle and any stylesheet under
+ * `/media/webview/` read from disk (so `@import "base.css"` resolves as in VS Code). Anything else is a 404.
+ */
+export async function serveWebview(context: BrowserContext, page: { pageUrl: string; html: string; scriptUrl: string; bundle: string }): Promise<void> {
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url === page.pageUrl) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: page.html });
+    if (url === page.scriptUrl) return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: page.bundle });
+    const css = /^\/media\/webview\/([\w-]+\.css)$/.exec(new URL(url).pathname);
+    if (url.startsWith(ORIGIN) && css) {
+      const body = await readFile(path.join(ROOT, 'media', 'webview', css[1]!), 'utf8').catch(() => undefined);
+      if (body !== undefined) return route.fulfill({ status: 200, contentType: 'text/css; charset=utf-8', body });
+    }
+    return route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' });
+  });
+}
+
+/**
  * Opens the inspector page in a fresh context and waits for its `webview/ready`.
  * `csp: false` serves a page without the CSP `<meta>` (to test the renderer's own escaping).
  */
@@ -101,15 +119,8 @@ export async function openInspector(browser: Browser, bundle: string, options: {
   const nonce = makeNonce();
   let html = renderWebviewHtml({ cspSource: ORIGIN, nonce, scriptUri: SCRIPT_URL, styleUri: STYLE_URL, title: 'model.onnx' });
   if (options.csp === false) html = html.replace(/\s*<meta http-equiv="Content-Security-Policy"[^>]*>/, '');
-  const css = await readFile(path.join(ROOT, 'media', 'webview', 'model.css'), 'utf8');
   const context = await browser.newContext();
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if (url === PAGE_URL) return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
-    if (url === SCRIPT_URL) return route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: bundle });
-    if (url === STYLE_URL) return route.fulfill({ status: 200, contentType: 'text/css; charset=utf-8', body: css });
-    return route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' });
-  });
+  await serveWebview(context, { pageUrl: PAGE_URL, html, scriptUrl: SCRIPT_URL, bundle });
   await context.addInitScript({ content: INIT_SCRIPT });
   const page = await context.newPage();
   const consoleLines: string[] = [];
