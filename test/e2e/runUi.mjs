@@ -81,6 +81,9 @@ try {
   // The workspace setting keeps fixtures/ out of the Preflight tree, so the tree and the README screenshots
   // show the example alone — and checks that mlPreflight.models.exclude is honoured.
   const xssCopied = copyXssFixture(run.workspace);
+  // The "Generate Triton config" check writes here; made before the server starts, because code-server's
+  // simple file dialog says "The path does not exist" for a folder its file watcher has not reported yet.
+  fs.mkdirSync(path.join(run.workspace, 'deploy', 'triton'), { recursive: true });
   fs.mkdirSync(path.join(run.workspace, '.vscode'), { recursive: true });
   fs.writeFileSync(path.join(run.workspace, '.vscode', 'settings.json'), JSON.stringify({
     'mlPreflight.models.exclude': '**/{node_modules,.git,.venv,venv,dist,build,fixtures}/**',
@@ -134,8 +137,14 @@ try {
     const model = p.locator(sel.treeRow, { hasText: MODEL }).first();
     if (!(await model.isVisible())) await root.locator('.monaco-tl-twistie').click();
     await model.waitFor({ state: 'visible' });
-    // Expand the model with its twistie (a click on the label opens the inspector instead).
-    if ((await model.getAttribute('aria-expanded')) !== 'true') await model.locator('.monaco-tl-twistie').click();
+    // Expand the model with its twistie (a click on the label opens the inspector instead). The tree's other
+    // sections (Checklist, Data drift) load asynchronously and shift the rows, so a click can land on a row
+    // that moved under it: click, check that the model row itself is expanded, and try again if not.
+    for (let attempt = 1; (await model.getAttribute('aria-expanded')) !== 'true'; attempt++) {
+      if (attempt > 5) throw new Error(`${MODEL} did not expand after 5 clicks on its twistie`);
+      await model.locator('.monaco-tl-twistie').click();
+      await sleep(400);
+    }
     const opset = p.locator(sel.treeRow, { hasText: /Opset \d+/ }).first();
     await opset.waitFor({ state: 'visible' });
     const inputs = p.locator(sel.treeRow, { hasText: /Inputs?:.*image/ }).first();
@@ -340,8 +349,7 @@ try {
   });
 
   await rec.check('"Generate Triton config" in the checklist writes the model repository; an edited file is diffed and overwritten only when confirmed', async () => {
-    const out = path.join(run.workspace, 'deploy', 'triton');
-    fs.mkdirSync(out, { recursive: true });
+    const out = path.join(run.workspace, 'deploy', 'triton'); // made before the server started
     const config = path.join(out, 'classifier', 'config.pbtxt');
     await closeAllEditors(p);
     await runCommand(p, 'ML Preflight: Open Deployment Checklist');
@@ -350,14 +358,25 @@ try {
     await frame.locator('#app[data-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });
     /** Clicks the webview's button, then accepts the folder in VS Code's file dialog (a quick input in the browser). */
     async function generate() {
-      await frame.locator('button[data-emit="triton"]').click();
-      const input = p.locator(sel.quickInput);
-      await input.waitFor({ state: 'visible', timeout: 15_000 });
-      await input.fill(`${out}/`);
-      await sleep(300);
-      const ok = p.locator('.quick-input-widget .monaco-button', { hasText: 'Generate here' }).first();
-      if (await ok.isVisible()) await ok.click();
-      else await p.keyboard.press('Enter');
+      // code-server's simple file dialog checks the typed path against its file service, which can lag
+      // behind the disk; when it answers "does not exist", close it and ask again.
+      for (let attempt = 1; ; attempt++) {
+        await frame.locator('button[data-emit="triton"]').click();
+        const input = p.locator(sel.quickInput);
+        await input.waitFor({ state: 'visible', timeout: 15_000 });
+        await input.fill(`${out}/`);
+        await sleep(500);
+        const message = (await p.locator('.quick-input-widget .quick-input-message').textContent().catch(() => '')) ?? '';
+        if (/does not exist/i.test(message) && attempt < 4) {
+          await p.keyboard.press('Escape');
+          await sleep(1000);
+          continue;
+        }
+        const ok = p.locator('.quick-input-widget .monaco-button', { hasText: 'Generate here' }).first();
+        if (await ok.isVisible()) await ok.click();
+        else await p.keyboard.press('Enter');
+        return;
+      }
     }
     /** @param {string} what @param {() => boolean} probe */
     async function until(what, probe, ms = 20_000) {
