@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ProfileError } from './errors';
+import { fromFloat16Bits } from './inputs';
 
 /** Sample values of one input: flat data in C order plus its shape. */
 export interface SampleArray {
@@ -62,7 +63,7 @@ export function parseNpy(file: string, bytes: Uint8Array): SampleArray {
   }
   if (offset + count * size > bytes.length) fail(`data is shorter than shape [${shape.join(', ')}] needs (${count} × ${size} bytes)`);
   const read: Record<string, ((o: number) => number | bigint) | undefined> = {
-    f2: (o) => half(view.getUint16(o, little)),
+    f2: (o) => fromFloat16Bits(view.getUint16(o, little)),
     f4: (o) => view.getFloat32(o, little),
     f8: (o) => view.getFloat64(o, little),
     i1: (o) => view.getInt8(o),
@@ -89,15 +90,6 @@ export function parseNpy(file: string, bytes: Uint8Array): SampleArray {
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) data[i] = get(offset + i * size) as number;
   return { file, shape, data };
-}
-
-function half(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exp = (bits >>> 10) & 0x1f;
-  const mant = bits & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
 /** Shape and flat values of a nested JSON array; @throws ProfileError on ragged or mixed arrays. */
