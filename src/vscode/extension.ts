@@ -1,9 +1,10 @@
 /**
- * ML Preflight's VS Code entry point: wiring only. Analysis lives in `src/core` (vscode-free); this layer turns
- * it into a tree view, a custom editor and commands.
+ * ML Preflight's VS Code entry point: wiring only. Analysis lives in `src/core` (vscode-free); each capability
+ * registers its commands, views and providers from its own folder (profile/, checklist/, skew/, drift/).
  *
- * Workspace Trust: everything registered here only reads model metadata (no model code runs), so it is
- * available in untrusted workspaces (`capabilities.untrustedWorkspaces.supported: "limited"`).
+ * Workspace Trust (`capabilities.untrustedWorkspaces.supported: "limited"`): inspection, skew, drift and the
+ * checklist only read files and are available in untrusted workspaces; profiling runs the model, so its
+ * command is hidden there and refuses with an explanation (src/vscode/profile/register.ts).
  */
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
@@ -11,9 +12,9 @@ import { InspectorEditorProvider } from './inspectorEditor';
 import { createLog } from './log';
 import { ModelIndex } from './modelIndex';
 import { ModelTreeProvider, TREE_VIEW_ID } from './modelTree';
-import { registerProfiling } from './profile/register';
 import { registerChecklist } from './checklist/register';
 import { registerDrift } from './drift/register';
+import { registerProfiling } from './profile/register';
 import { registerSkew } from './skew/register';
 
 export function activate(context: vscode.ExtensionContext): void {
