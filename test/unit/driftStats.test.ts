@@ -143,8 +143,8 @@ describe('drift statistics', () => {
       const exact = ksExactPValue(r.statistic, 10001, 10001);
       const asym = ksAsymptoticPValue(r.statistic, 10001, 10001);
       assert.equal(r.pValue, asym);
-      // SciPy's asymptotic p is kstwo.sf(D, round(n1·n2/(n1+n2))), the one-sample distribution, which sits a
-      // few 1e-3 below the exact two-sample p at this size; our Stephens-corrected limit approximates kstwo.
+      // SciPy's asymptotic p is kstwo.sf(D, round(n1·n2/(n1+n2))), the one-sample distribution (computed as SciPy
+      // does, see driftKstwo.test.ts), which sits a few 1e-3 below the exact two-sample p at this size.
       assert.ok(Math.abs(exact - asym) < 5e-3, `exact ${exact} vs asymptotic ${asym}`);
       assert.ok(asym <= exact, 'the kstwo-style asymptotic p is the smaller one');
     });

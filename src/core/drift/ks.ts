@@ -6,10 +6,11 @@
  * - Exact: the share of lattice paths from (0,0) to (n1,n2) that leave the band |i/n1 − j/n2| < D (what SciPy's
  *   `_compute_outer_prob_inside_method` computes), with integer band limits (D rounded to a multiple of
  *   1/lcm(n1,n2) as SciPy does), summed as exit probabilities so small p-values stay precise.
- * - Asymptotic: SciPy uses `kstwo.sf(D, round(n1·n2/(n1+n2)))`. We use the Kolmogorov limit with Stephens'
- *   finite-n correction, Q_KS((√n + 0.12 + 0.11/√n)·D) (Stephens 1970, Numerical Recipes §14.3), which
- *   agrees with `kstwo.sf` to about 1e-3 absolute for n ≥ 100.
+ * - Asymptotic: SciPy's `kstwo.sf(D, round(n1·n2/(n1+n2)))` (NumPy's round: half to even), the finite-n
+ *   one-sample Kolmogorov distribution, computed as SciPy does (Simard & L'Ecuyer 2011; see kolmogorovN.ts).
  */
+
+import { kolmogorovSfN } from './kolmogorovN';
 
 /** SciPy's `MAX_AUTO_N`: exact p-values up to this many observations per sample. */
 export const KS_EXACT_MAX_N = 10000;
@@ -120,11 +121,23 @@ export function kolmogorovSf(lambda: number): number {
   return Math.min(1, Math.max(0, 2 * sum));
 }
 
-/** Asymptotic two-sided p-value (see the file comment). */
+/** Round half to even, as NumPy's `np.round`. */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * Asymptotic two-sided p-value, SciPy `ks_2samp(method='asymp')`: `kstwo.sf(d, round(en))` with
+ * en = m·n/(m+n) (m ≥ n), clipped to [0, 1].
+ */
 export function ksAsymptoticPValue(d: number, n1: number, n2: number): number {
-  const en = Math.round((n1 * n2) / (n1 + n2));
-  const s = Math.sqrt(en);
-  return kolmogorovSf((s + 0.12 + 0.11 / s) * d);
+  const m = Math.max(n1, n2);
+  const n = Math.min(n1, n2);
+  const en = roundHalfEven((m * n) / (m + n));
+  // en rounds to 0 only when a sample is empty (ksStatistic refuses those); D_1 is the smallest distribution.
+  const p = kolmogorovSfN(Math.max(1, en), d);
+  return Math.min(1, Math.max(0, p));
 }
 
 export interface KsResult {
