@@ -94,7 +94,7 @@ if (!process.env.MLP_VSIX_SKIP_UI) {
   await rec.check('installed into code-server, the VSIX passes the UI suite', async () => {
     const results = path.join(tmp, 'results');
     const r = run(process.execPath, [path.join(root, 'test', 'e2e', 'runUi.mjs')], {
-      env: { ...process.env, MLP_E2E_VSIX: vsix, MLP_RESULTS_DIR: results },
+      env: { ...process.env, MLP_E2E_VSIX: vsix, MLP_RESULTS_DIR: results, MLP_E2E_SHOTS: path.join(root, 'test-results', 'e2e-vsix') },
     });
     const file = path.join(results, 'e2e-ui.json');
     if (!fs.existsSync(file)) throw new Error(`the UI suite left no result (exit ${r.status})\n${(r.stdout + r.stderr).slice(-3000)}`);

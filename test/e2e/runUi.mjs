@@ -9,6 +9,7 @@
  *      MLP_E2E_EXT_COPY=1      copy the built extension folder instead of symlinking it
  *      MLP_UPDATE_SCREENSHOTS=1 also copy the README screenshots to media/screenshots/
  *      MLP_E2E_DEADLINE_S      hard limit for the whole runner (default 300)
+ *      MLP_E2E_SHOTS           folder for the step screenshots (default test-results/e2e)
  *      MLP_RESULTS_DIR         where to write e2e-ui.json for scripts/testAll.sh
  * Screenshots of every step go to test-results/e2e/ (FAIL-*.png for failed checks).
  */
@@ -22,7 +23,7 @@ import { closeAllEditors, grepTree, quickOpen, runCommand, sel, waitForWorkbench
 const TIER = 'e2e-ui';
 const EXTENSION_ID = 'ml-preflight.ml-preflight';
 const MODEL = 'classifier.onnx';
-const SHOTS = path.join(projectRoot, 'test-results', 'e2e');
+const SHOTS = process.env.MLP_E2E_SHOTS ? path.resolve(process.env.MLP_E2E_SHOTS) : path.join(projectRoot, 'test-results', 'e2e');
 const README_SHOTS = path.join(projectRoot, 'media', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
 
@@ -390,8 +391,24 @@ try {
     await until('classifier/config.pbtxt and classifier/1/model.onnx', () => fs.existsSync(config) && fs.existsSync(path.join(out, 'classifier', '1', 'model.onnx')));
     if (!/max_batch_size: 8/.test(fs.readFileSync(config, 'utf8'))) throw new Error('the config has no max_batch_size: 8');
     fs.writeFileSync(config, 'name: "edited by hand"\n');
-    await generate();
-    await p.locator(sel.activeTab, { hasText: 'existing ↔ generated' }).waitFor({ state: 'visible', timeout: 20_000 });
+    // Under load the first click can be lost while the checklist re-renders (it re-grades when the generated
+    // files appear): try once more, and say what was on screen if the diff never opens.
+    const diffTab = p.locator(sel.activeTab, { hasText: 'existing ↔ generated' });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await generate();
+        await diffTab.waitFor({ state: 'visible', timeout: attempt === 1 ? 12_000 : 20_000 });
+        break;
+      } catch (e) {
+        const active = ((await p.locator(sel.activeTab).first().textContent().catch(() => '')) ?? '').trim();
+        const toasts = (await p.locator('.notification-toast').allTextContents().catch(() => [])).map((t) => t.trim()).join(' | ');
+        const state = `active tab "${active}"; notifications: ${toasts || 'none'}; config.pbtxt: ${JSON.stringify(fs.readFileSync(config, 'utf8').slice(0, 40))}`;
+        if (attempt >= 2) throw new Error(`no diff tab after 2 tries: ${e instanceof Error ? e.message.split('\n')[0] : e} (${state})`);
+        console.log(`    (retrying Generate Triton config: ${state})`);
+        await p.keyboard.press('Escape');
+        await sleep(1000);
+      }
+    }
     const overwrite = p.locator('.monaco-dialog-box .monaco-button', { hasText: 'Overwrite' }).first();
     await overwrite.waitFor({ state: 'visible', timeout: 15_000 });
     await shot('10-generate-triton-diff');
