@@ -178,6 +178,12 @@ describe('emitters', function () {
     assert.match(cfg!.content!, /max_batch_size: 16/);
     assert.match(cfg!.content!, /max_queue_delay_microseconds: 700\n/);
     assert.match(cfg!.content!, /from the profiler's advice/);
+    // The advised preferred sizes, validated against model_config.proto by the strict text-format parser.
+    assert.match(cfg!.content!, /preferred_batch_size: \[ 8, 16 \]/);
+    assert.deepEqual(parseTritonConfig(cfg!.content!).dynamic_batching, { preferred_batch_size: [8, 16], max_queue_delay_microseconds: 700 });
+    // A preferred size over max_batch_size would make Triton refuse the config: it is left out.
+    const [capped] = await emitFiles(inspections.dynamic, ['triton'], { name: 'adv', profile, maxBatchSize: 8 });
+    assert.match(capped!.content!, /preferred_batch_size: \[ 8 \]/);
   });
 
   it('the schema validators reject broken documents (they can fail)', async () => {

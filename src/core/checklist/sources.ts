@@ -40,7 +40,7 @@ export interface ProfileFacts {
   throughputPerSec?: number;
   device?: string;
   /** The profiler's Triton advice (ProfileResult `advice.dynamicBatching`), when it gave one. */
-  dynamicBatching?: { maxBatchSize: number; maxQueueDelayMicroseconds: number; reason: string };
+  dynamicBatching?: { maxBatchSize: number; maxQueueDelayMicroseconds: number; reason: string; preferredBatchSizes?: number[] };
 }
 
 export interface DriftColumnFacts {
@@ -123,6 +123,8 @@ export function profileFacts(json: unknown, source: string): ProfileFacts | unde
       const advice = get(get(o, 'advice'), 'dynamicBatching');
       const mbs = num(get(advice, 'maxBatchSize'));
       const delay = num(get(advice, 'maxQueueDelayMicroseconds'));
+      const preferredRaw = get(advice, 'preferredBatchSizes');
+      const preferred = Array.isArray(preferredRaw) ? preferredRaw.filter((b): b is number => typeof b === 'number' && Number.isInteger(b) && b > 0) : [];
       return {
         source,
         model: str(get(o.model, 'path'), o.model),
@@ -133,7 +135,7 @@ export function profileFacts(json: unknown, source: string): ProfileFacts | unde
         budgetMs: num(get(o.budget, 'budgetMs')),
         throughputPerSec: num(first.throughput),
         device: str(o.ep),
-        ...(mbs !== undefined && delay !== undefined ? { dynamicBatching: { maxBatchSize: mbs, maxQueueDelayMicroseconds: delay, reason: str(get(advice, 'reason')) ?? 'profiler advice' } } : {}),
+        ...(mbs !== undefined && delay !== undefined ? { dynamicBatching: { maxBatchSize: mbs, maxQueueDelayMicroseconds: delay, reason: str(get(advice, 'reason')) ?? 'profiler advice', ...(preferred.length ? { preferredBatchSizes: preferred } : {}) } } : {}),
       };
     }
   }

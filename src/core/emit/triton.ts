@@ -67,9 +67,15 @@ export function tritonConfig(model: ServingModel, options: EmitOptions = {}): st
     `]`,
   ];
   if (batched) {
+    // The profiler's preferred sizes (where throughput levels off), kept within max_batch_size: Triton rejects a
+    // preferred_batch_size larger than max_batch_size.
+    const mbs = maxBatch(model, options);
+    const preferred = [...new Set(options.profile?.dynamicBatching?.preferredBatchSizes ?? [])].filter((b) => b >= 1 && b <= mbs).sort((a, b) => a - b);
     out.push(
       `# max_queue_delay_microseconds: ${delay.reason}`,
+      ...(preferred.length ? [`# preferred_batch_size: from the profiler's advice (throughput levels off at these sizes)`] : []),
       `dynamic_batching {`,
+      ...(preferred.length ? [`  preferred_batch_size: [ ${preferred.join(', ')} ]`] : []),
       `  max_queue_delay_microseconds: ${delay.micros}`,
       `}`,
     );
