@@ -6,13 +6,16 @@
 import { countStatuses, type ChecklistItemResult, type ChecklistReport } from '../../shared/checklist';
 import { gatherFacts, type Facts } from './facts';
 import { ITEMS, type ItemDefinition } from './items';
+import type { CompareDrift } from './liveDrift';
 import { readNaMarks } from './naStore';
 import { ChecklistError } from './workspace';
 
 export interface ChecklistOptions {
   signal?: AbortSignal;
-  /** `false`: use saved results only, run no live analysis (skew). Default true. */
+  /** `false`: use saved results only, run no live analysis (skew, drift). Default true. */
   live?: boolean;
+  /** How the live drift check compares a sample pair (default: on this thread; VS Code: a worker thread). */
+  compareDrift?: CompareDrift;
   /** Evaluate only these items (default: all). */
   items?: readonly ItemDefinition[];
 }

@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import { OnnxInspectError } from '../onnx/errors';
 import { inspectModel } from '../onnx/inspect';
 import type { ModelInspection } from '../../shared/modelInspection';
-import { liveDrift } from './liveDrift';
+import { liveDrift, type CompareDrift } from './liveDrift';
 import { liveSkew } from './liveSkew';
 import { loadSources, type Sources } from './sources';
 import { openWorkspace, type Workspace } from './workspace';
@@ -57,8 +57,8 @@ export function isTestFile(rel: string): boolean {
   return /(^|\/)(tests?|__tests__)\//.test(rel) || /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(rel) || /\.(test|spec)\.[jt]sx?$/.test(rel) || /(^|\/)conftest\.py$/.test(rel);
 }
 
-/** `live: false` skips live analyses (skew) and uses saved results only. */
-export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean } = {}): Promise<Facts> {
+/** `live: false` skips the live analyses (skew, drift) and uses saved results only. */
+export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift } = {}): Promise<Facts> {
   const ws = await openWorkspace(root, options);
   const modelFiles = ws.find(/\.onnx$/i).slice(0, MAX_MODELS);
   const models: ModelFact[] = [];
@@ -106,7 +106,7 @@ export async function gatherFacts(root: string, options: { signal?: AbortSignal;
   const live = options.live !== false;
   const sources = await loadSources(ws.root, {
     liveSkew: live ? liveSkew : undefined,
-    liveDrift: live ? (signal) => liveDrift(ws, signal) : undefined,
+    liveDrift: live ? (signal) => liveDrift(ws, signal, options.compareDrift) : undefined,
     signal: options.signal,
   });
   return { ws, models, serving, python, yaml, sources };

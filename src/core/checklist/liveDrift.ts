@@ -12,6 +12,7 @@
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { computeDrift } from '../drift/computeDrift';
+import type { DriftReport } from '../../shared/drift';
 import type { DriftFacts } from './sources';
 import type { Workspace } from './workspace';
 
@@ -56,8 +57,16 @@ export function findDriftPairs(files: readonly string[]): Array<{ reference: str
   return pairs.sort((a, b) => a.reference.localeCompare(b.reference));
 }
 
+/**
+ * How a pair is compared: `computeDrift` on the caller's thread by default (CLI, tests); the VS Code adapter
+ * passes a worker-thread comparison so the extension host never does the statistics itself.
+ */
+export type CompareDrift = (reference: string, current: string, names: { referenceName: string; currentName: string }, signal?: AbortSignal) => Promise<DriftReport>;
+
+const compareHere: CompareDrift = (reference, current, names, signal) => computeDrift(reference, current, { ...names, signal });
+
 /** Compares the workspace's pairs; returns the facts and warnings (too large, unreadable). */
-export async function liveDrift(ws: Workspace, signal?: AbortSignal): Promise<{ facts: DriftFacts[]; warnings: string[] }> {
+export async function liveDrift(ws: Workspace, signal?: AbortSignal, compare: CompareDrift = compareHere): Promise<{ facts: DriftFacts[]; warnings: string[] }> {
   const facts: DriftFacts[] = [];
   const warnings: string[] = [];
   const pairs = findDriftPairs(ws.files);
@@ -70,7 +79,7 @@ export async function liveDrift(ws: Workspace, signal?: AbortSignal): Promise<{ 
       continue;
     }
     try {
-      const report = await computeDrift(abs.reference, abs.current, { signal, referenceName: pair.reference, currentName: pair.current });
+      const report = await compare(abs.reference, abs.current, { referenceName: pair.reference, currentName: pair.current }, signal);
       facts.push({
         source: `live drift check (${pair.reference} → ${pair.current})`,
         reference: pair.reference,

@@ -4,8 +4,12 @@
  * here only reads the workspace or writes files the user asked for, so it works in untrusted workspaces;
  * fix actions that run a model (profiling) go through commands that check trust themselves.
  */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { CompareDrift } from '../../core/checklist/liveDrift';
 import { setNaMark } from '../../core/checklist/naStore';
+import { runDriftInWorker } from '../../core/drift/runDriftWorker';
 import type { ChecklistReport, FixActionId } from '../../shared/checklist';
 import type { EmitTargetId } from '../../shared/checklistEmit';
 import { EMIT_TARGET_IDS } from '../../shared/checklistProtocol';
@@ -67,7 +71,13 @@ function requestOf(arg: unknown): Partial<EmitRequest> {
 }
 
 export function registerChecklist({ context, index, log, tree }: Deps): vscode.Disposable[] {
-  const service = new ChecklistService(log);
+  // The live drift check reads and compares sample files: in the drift worker thread, as "Compare Data Drift"
+  // does, so grading never runs the statistics on the extension host's thread.
+  const driftWorker = path.join(context.extensionUri.fsPath, 'dist', 'driftWorker.js');
+  const compareDrift: CompareDrift | undefined = existsSync(driftWorker)
+    ? (reference, current, names, signal) => runDriftInWorker(reference, current, names, { workerPath: driftWorker, signal })
+    : undefined;
+  const service = new ChecklistService(log, compareDrift);
   const proposed = new ProposedContentProvider();
 
   const emit = async (request: EmitRequest) => {
