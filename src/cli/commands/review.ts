@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ChecklistError } from '../../core/checklist/workspace';
+import { isInside } from '../../core/paths';
 import { renderReviewHtml } from '../../core/review/html';
 import { reviewExitCode, runReview, type FailOn, type ReviewReport } from '../../core/review/review';
 import { toSarif } from '../../core/review/sarif';
@@ -64,8 +65,7 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
   }
   const written: string[] = [];
   if (values.sarif && sarifPath) {
-    const cwdRel = path.relative(io.cwd, root);
-    const repoRoot = values['sarif-root'] ? path.resolve(io.cwd, values['sarif-root']) : !cwdRel.startsWith('..') && !path.isAbsolute(cwdRel) ? io.cwd : root;
+    const repoRoot = values['sarif-root'] ? path.resolve(io.cwd, values['sarif-root']) : isInside(io.cwd, root) ? io.cwd : root;
     await writeOutput('review', sarifPath, values.sarif, JSON.stringify(toSarif(report, { repoRoot }), null, 2) + '\n');
     written.push(sarifPath);
   }

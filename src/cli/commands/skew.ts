@@ -5,6 +5,7 @@ import { analyzePairs, analyzeWorkspace } from '../../core/skew/analyze';
 import { SkewConfigError } from '../../core/skew/pairing';
 import { SkewParserError } from '../../core/skew/pyAst';
 import type { SkewFinding, SkewLocation, SkewReport } from '../../shared/skew';
+import { workspaceRelative } from '../../core/paths';
 import { renderTable, sanitizeForTerminal } from '../format/table';
 import { CliError, ExitCode, type CliIO } from '../io';
 
@@ -64,10 +65,7 @@ function parse(args: string[]): Args {
   return out;
 }
 
-function rel(root: string, file: string): string {
-  const r = path.relative(root, file);
-  return r.startsWith('..') || path.isAbsolute(r) ? file : r.split(path.sep).join('/');
-}
+const rel = workspaceRelative;
 
 /** The report as the documented JSON (paths relative to the workspace). */
 export function skewJson(report: SkewReport, root: string): unknown {

@@ -4,13 +4,11 @@
  * serving locations (SARIF points at the serving line, the message names the training line).
  */
 import * as path from 'node:path';
+import { workspaceRelative } from '../paths';
 import { analyzeWorkspace } from '../skew/analyze';
 import type { SkewFacts } from './sources';
 
-function rel(root: string, file: string): string {
-  const r = path.relative(root, file);
-  return (r.startsWith('..') || path.isAbsolute(r) ? file : r).split(path.sep).join('/');
-}
+const rel = workspaceRelative;
 
 /** Null when the workspace has no training/serving pair. */
 export async function liveSkew(root: string, signal?: AbortSignal): Promise<SkewFacts | null> {

@@ -4,6 +4,7 @@
  */
 import { lstat, readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { isInside } from '../paths';
 
 /** Folders never walked (dependencies, VCS internals, build output, caches). `.github` and `.mlpreflight` are kept. */
 const SKIP_DIRS = new Set([
@@ -115,11 +116,6 @@ async function readText(root: string, rel: string): Promise<string | undefined> 
   }
 }
 
-/** True when `child` is `parent` or below it (lexically). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 /** 1-based line of character offset `index` in `text`. */
 export function lineOf(text: string, index: number): number {

@@ -6,7 +6,7 @@
  */
 import { lstat, mkdir, readFile, realpath, rename, writeFile, copyFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { isInside } from '../checklist/workspace';
+import { isInside } from '../paths';
 import { EmitError } from './modelIo';
 import { unifiedDiff } from './diff';
 

@@ -1,6 +1,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { ExternalDataFile } from '../../shared/modelInspection';
+import { isInside } from '../paths';
 import type { RawTensor } from './rawModel';
 
 /**
@@ -66,8 +67,7 @@ export async function summarizeExternalData(modelPath: string, tensors: readonly
       out.push({ location: g.location, bytes: g.bytes, tensors: g.tensors, exists: false });
       continue;
     }
-    const rel = path.relative(realDir, real);
-    if (rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) {
+    if (!isInside(realDir, real)) {
       out.push({ location: g.location, bytes: g.bytes, tensors: g.tensors, exists: false, refused: 'symlink resolves outside the model folder' });
       continue;
     }

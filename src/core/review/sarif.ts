@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { ITEMS } from '../checklist/items';
+import { isInside, workspaceRelative } from '../paths';
 import type { Finding } from '../../shared/checklist';
 import { GENERATOR_MARK } from '../../shared/generator';
 import type { ReviewReport } from './review';
@@ -34,8 +35,7 @@ function uriOf(file: string, prefix: string): string {
 /** Builds the SARIF log object (serialise with `JSON.stringify`). */
 export function toSarif(report: ReviewReport, options: SarifOptions = {}): Record<string, unknown> {
   const repoRoot = options.repoRoot ? path.resolve(options.repoRoot) : report.root;
-  const rel = path.relative(repoRoot, report.root);
-  const prefix = rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : '';
+  const prefix = isInside(repoRoot, report.root) ? workspaceRelative(repoRoot, report.root) : '';
   const ruleIds = [...new Set(report.findings.map((f) => f.ruleId))].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const rules = ruleIds.map((id) => {

@@ -13,6 +13,7 @@ import type { Fact } from './facts';
 import { compareWithModel, modelFacts, type ModelFact } from './modelCheck';
 import { discoverPairs, listFiles, nearestModel, type DiscoverOptions } from './pairing';
 import { ModuleCache, SkewProject } from './project';
+import { isInside } from '../paths';
 import { getParser } from './pyAst';
 
 export interface AnalyzeOptions {
@@ -80,8 +81,7 @@ export function expandSide(project: SkewProject, files: string[], other: string[
       for (const spec of specs) {
         const hit = project.resolveImport(f, spec);
         if (!hit || out.has(hit) || exclude.has(hit)) continue;
-        const rel = path.relative(within, hit);
-        if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+        if (!isInside(within, hit)) continue;
         out.add(hit);
         next.push(hit);
       }

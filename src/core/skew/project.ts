@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import { parse as parseYaml } from 'yaml';
 import type { SkewNote } from '../../shared/skew';
+import { isInside } from '../paths';
 import { indexModule, type ModuleIndex } from './moduleIndex';
 import { parsePython } from './pyAst';
 
@@ -196,7 +197,7 @@ export class SkewProject {
       const hit = tryDir(dir);
       if (hit) return hit;
       const parent = path.dirname(dir);
-      if (parent === dir || (stop && !isInside(parent, stop))) break;
+      if (parent === dir || (stop && !isInside(stop, parent))) break;
       dir = parent;
     }
     return undefined;
@@ -252,11 +253,6 @@ const LIBRARIES = new Set([
   'yaml', 'omegaconf', 'hydra', 'fastapi', 'flask', 'pydantic', 'starlette', 'uvicorn', 'requests', 'timm', 'lightning',
   'pytorch_lightning', 'matplotlib', 'seaborn', 'skimage', 'imageio', 'tqdm', 'mlflow', 'wandb', 'boto3', 'ray', 'bentoml',
 ]);
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 function looksGenerated(source: string): boolean {
   if (source.length < 20_000) return false;

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isChecklistWebviewToHost, type ChecklistHostToWebview, type ChecklistWebviewToHost } from '../../shared/checklistProtocol';
 import { makeNonce, renderWebviewHtml } from '../../shared/webviewHtml';
+import { isInside } from '../../core/paths';
 import type { Log } from '../log';
 import type { ChecklistService } from './service';
 
@@ -98,8 +99,7 @@ export class ChecklistPanel implements vscode.Disposable {
   /** Opens a workspace-relative file at a line; refuses paths outside the folder. */
   private async openFile(folder: vscode.WorkspaceFolder, rel: string, line?: number): Promise<void> {
     const abs = path.resolve(folder.uri.fsPath, rel);
-    const back = path.relative(folder.uri.fsPath, abs);
-    if (back.startsWith('..') || path.isAbsolute(back)) {
+    if (!isInside(folder.uri.fsPath, abs)) {
       this.log.warn(`Checklist: refused to open ${rel} (outside ${folder.name})`);
       return;
     }
