@@ -5,7 +5,7 @@
 import { CHECKLIST_AREAS, countStatuses, formatCounts, statusLabel, type ChecklistItemResult, type ChecklistStatus } from '../../src/shared/checklist';
 import type { ChecklistHostToWebview } from '../../src/shared/checklistProtocol';
 import { EMIT_TARGET_LABELS, type EmitTargetId } from '../../src/shared/checklistEmit';
-import { append, h } from '../model/dom';
+import { append, h } from '../shared/dom';
 import type { Host } from './host';
 
 const ICON: Record<ChecklistStatus, string> = { pass: '✓', warn: '!', fail: '✗', unknown: '?', na: '–' };

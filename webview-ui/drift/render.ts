@@ -6,10 +6,9 @@
 import { DRIFT_METHOD_LABELS, driftVerdict, type ColumnDrift, type DriftReport } from '../../src/shared/drift';
 import { ecdfShapes, formatShare, formatStat, histogramShapes, pEquals, type ChartShapes } from '../../src/shared/driftChart';
 import { cellText, sortColumns, TABLE_COLUMNS, type SortKey } from '../../src/shared/driftTable';
-import { append, h } from '../model/dom';
+import { append, h, svg as svgEl } from '../shared/dom';
 import type { DriftViewState } from './host';
 
-const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export interface DriftActions {
   openFile(side: 'reference' | 'current'): void;
@@ -17,12 +16,6 @@ export interface DriftActions {
   exportHtml(): void;
   /** UI state changed (persisted by the caller). */
   stateChanged(state: DriftViewState): void;
-}
-
-function svgEl(doc: Document, tag: string, attrs: Record<string, string | number>): SVGElement {
-  const el = doc.createElementNS(SVG_NS, tag) as SVGElement;
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  return el;
 }
 
 /** SVG element for chart shapes; labels and tooltips are text nodes. */

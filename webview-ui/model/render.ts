@@ -9,7 +9,7 @@
  */
 import type { ModelInspection, TensorInfo } from '../../src/shared/modelInspection';
 import type { ModelErrorMessage } from '../../src/shared/protocol';
-import { h, type Child } from './dom';
+import { h, type Child } from '../shared/dom';
 import { baseName, formatBytes, formatCount, formatFlops, formatInteger, formatShape, histogramRows } from '../../src/shared/format';
 
 /** How many op types get a bar before the rest is summarized as "+N more". */

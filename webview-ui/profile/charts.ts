@@ -4,18 +4,7 @@
  */
 import type { BatchRun } from '../../src/shared/profileResult';
 import { formatLatencyMs } from '../../src/shared/profileFormat';
-
-const NS = 'http://www.w3.org/2000/svg';
-
-type SvgAttrs = Record<string, string | number>;
-
-/** Creates an SVG element with attributes and text/element children. */
-export function svg(doc: Document, tag: string, attrs: SvgAttrs = {}, ...children: Array<Node | string>): SVGElement {
-  const el = doc.createElementNS(NS, tag) as SVGElement;
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  for (const c of children) el.appendChild(typeof c === 'string' ? doc.createTextNode(c) : c);
-  return el;
-}
+import { svg } from '../shared/dom';
 
 /** "Nice" tick values spanning [lo, hi]. */
 export function ticks(lo: number, hi: number, count = 5): number[] {

@@ -12,7 +12,7 @@
 import { formatBytes, baseName } from '../../src/shared/format';
 import { formatChange, formatLatencyMs, formatRate } from '../../src/shared/profileFormat';
 import type { BatchRun, MetricDelta, ProfileResult } from '../../src/shared/profileResult';
-import { h, type Child } from '../model/dom';
+import { h, type Child } from '../shared/dom';
 import { latencyChart, sweepChart } from './charts';
 
 export interface RenderOptions {

@@ -1,5 +1,5 @@
 /**
- * A tiny element builder. Model strings only ever become text nodes or attribute values set through the DOM
+ * A tiny element builder shared by every webview. Model strings only ever become text nodes or attribute values set through the DOM
  * (`setAttribute`), never markup: nothing here parses HTML, so a `<script>` in a model name stays text.
  */
 
@@ -33,4 +33,14 @@ export function append(parent: Node, ...children: Child[]): void {
     if (child === null || child === undefined || child === false) continue;
     parent.appendChild(typeof child === 'string' || typeof child === 'number' ? doc.createTextNode(String(child)) : child);
   }
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** Creates an SVG `<tag>` with attributes (set through the DOM) and text/element children (text as text nodes). */
+export function svg(doc: Document, tag: string, attrs: Record<string, string | number> = {}, ...children: Array<Node | string>): SVGElement {
+  const element = doc.createElementNS(SVG_NS, tag) as SVGElement;
+  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
+  for (const child of children) element.appendChild(typeof child === 'string' ? doc.createTextNode(child) : child);
+  return element;
 }
