@@ -1,18 +1,13 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/run';
 import { sanitizeForTerminal } from '../../src/cli/format/table';
 import { ensureFixtures } from '../support/fixtures';
+import { runCliCaptured } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-async function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd = ROOT): ReturnType<typeof runCliCaptured> => runCliCaptured(args, cwd);
 
 describe('ml-preflight CLI', () => {
   let dir: string;

@@ -3,15 +3,13 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/run';
+import { runCliCaptured } from '../support/cli';
 
 const root = path.join(__dirname, '..', '..');
 
 async function run(args: string[], cwd = root): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['drift', ...args], { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd });
-  return { code, out, err };
+  const r = await runCliCaptured(['drift', ...args], cwd);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 describe('ml-preflight drift', () => {

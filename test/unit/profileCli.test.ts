@@ -2,18 +2,13 @@ import * as assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/run';
 import { DT, graph, model, node, tensorInfo } from '../support/onnxBuilder';
+import { runCliCaptured } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUN_OPTIONS = { workerPath: path.join(ROOT, 'src', 'worker', 'worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 
-async function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd }, RUN_OPTIONS);
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd = ROOT): ReturnType<typeof runCliCaptured> => runCliCaptured(args, cwd, RUN_OPTIONS);
 
 describe('ml-preflight profile (CLI)', function () {
   this.timeout(60_000);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { profileModel, type ProfileOptions } from '../../src/core/profile/profile';
 import { WorkerError } from '../../src/core/runtime/workerClient';
 import { DT, graph, model, node, tensor, tensorInfo } from '../support/onnxBuilder';
+import { rejectsWithWorkerError } from '../support/workerErrors';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'models', 'classifier.onnx');
@@ -12,17 +13,7 @@ const TS_WORKER = { workerPath: path.join(ROOT, 'src', 'worker', 'worker.ts'), e
 /** Small and quick: a fixed warm-up, few iterations, few profiled runs. */
 const QUICK: ProfileOptions = { ...TS_WORKER, iterations: 5, warmup: 2, opProfileRuns: 2 };
 
-async function rejectsWith(p: Promise<unknown>, kind: string, pattern?: RegExp): Promise<WorkerError> {
-  try {
-    await p;
-  } catch (ex) {
-    assert.ok(ex instanceof WorkerError, `expected WorkerError, got ${String(ex)}`);
-    assert.equal(ex.kind, kind, ex.message);
-    if (pattern) assert.match(ex.message, pattern);
-    return ex;
-  }
-  assert.fail(`expected a WorkerError '${kind}'`);
-}
+const rejectsWith = rejectsWithWorkerError;
 
 /** x[batch, 3] → Reshape to [7]: valid graph, fails when run. */
 function reshapeModel(): Uint8Array {

@@ -7,23 +7,18 @@ import * as assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/run';
 import { ITEMS } from '../../src/core/checklist/items';
 import { renderReviewHtml } from '../../src/core/review/html';
 import { reviewExitCode, runReview, type ReviewReport } from '../../src/core/review/review';
 import { toSarif } from '../../src/core/review/sarif';
 import { EXAMPLE_MODEL } from '../fixtures/emit/models';
 import { DT, graph, model, node, tensorInfo } from '../support/onnxBuilder';
+import { runCliCaptured } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
 
-async function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd = ROOT): ReturnType<typeof runCliCaptured> => runCliCaptured(args, cwd);
 
 type Json = Record<string, unknown>;
 

@@ -3,16 +3,11 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../../src/cli/run';
+import { runCliCaptured } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
-async function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), cwd });
-  return { code, stdout, stderr };
-}
+const cli = (args: string[], cwd = ROOT): ReturnType<typeof runCliCaptured> => runCliCaptured(args, cwd);
 
 describe('ml-preflight skew', () => {
   it('--workspace --json: pairs and findings with paths relative to the workspace; exit 1', async () => {

@@ -1,23 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { runInWorker, WorkerError } from '../../src/core/runtime/workerClient';
+import { runInWorker } from '../../src/core/runtime/workerClient';
 import { cleanOrtMessage } from '../../src/worker/ortErrors';
+import { rejectsWithWorkerError } from '../support/workerErrors';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TS_WORKER = { workerPath: path.join(ROOT, 'src', 'worker', 'worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
 const MISBEHAVE = path.join(ROOT, 'test', 'support', 'workers', 'misbehave.js');
 
-async function rejectsWith(p: Promise<unknown>, kind: string, pattern?: RegExp): Promise<WorkerError> {
-  try {
-    await p;
-  } catch (ex) {
-    assert.ok(ex instanceof WorkerError, `expected WorkerError, got ${String(ex)}`);
-    assert.equal(ex.kind, kind, ex.message);
-    if (pattern) assert.match(ex.message, pattern);
-    return ex;
-  }
-  assert.fail(`expected a WorkerError '${kind}'`);
-}
+const rejectsWith = rejectsWithWorkerError;
 
 describe('ONNX Runtime worker (isolated process)', function () {
   this.timeout(60_000);
