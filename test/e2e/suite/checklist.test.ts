@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChecklistReport } from '../../../src/shared/checklist';
+import { waitFor, workspaceFolder } from './util';
 
 interface EmitOutcome {
   outDir: string;
@@ -18,21 +19,7 @@ interface EmitOutcome {
   skipped: string[];
 }
 
-function folder(): vscode.WorkspaceFolder {
-  const f = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(f, 'a workspace folder is open');
-  return f;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const folder = workspaceFolder;
 
 describe('Deployment checklist in the extension host', () => {
   let tmp: string;

@@ -7,26 +7,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelInspection } from '../../../src/shared/modelInspection';
+import { waitFor, workspaceFile } from './util';
 
 const EXTENSION_ID = 'ml-preflight.ml-preflight';
 const VIEW_TYPE = 'mlPreflight.onnxInspector';
 const CONTRACT_COMMANDS = ['mlPreflight.inspectModel', 'mlPreflight.refresh', 'mlPreflight.showLog'];
-
-function workspaceFile(...parts: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'a workspace folder is open');
-  return vscode.Uri.joinPath(folder.uri, ...parts);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 function customTab(uri: vscode.Uri): vscode.Tab | undefined {
   return vscode.window.tabGroups.all

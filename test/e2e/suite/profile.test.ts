@@ -6,17 +6,12 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ProfileResult } from '../../../src/shared/profileResult';
+import { workspaceFile } from './util';
 
 const EXTENSION_ID = 'ml-preflight.ml-preflight';
 const COMMAND = 'mlPreflight.profileModel';
 /** Small and quick. */
 const QUICK = { iterations: 20, batches: [1, 2], warmup: 2, opProfileRuns: 2, saveBaseline: false };
-
-function workspaceFile(...parts: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'a workspace folder is open');
-  return vscode.Uri.joinPath(folder.uri, ...parts);
-}
 
 function resultsTab(): vscode.Tab | undefined {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs)
