@@ -207,16 +207,8 @@ function skippedResult(base: Base, reason: string, message: string, rest: Partia
   };
 }
 
-interface Verdict {
-  method: DriftMethod | null;
-  methodReason: string;
-  statistic: number | null;
-  statisticInfinite?: boolean;
-  pValue: number | null;
-  threshold: number | null;
-  drifted: boolean;
-  skipped?: { reason: string; message: string };
-}
+/** The verdict fields of a column's result. */
+type Verdict = Pick<ColumnDrift, 'method' | 'methodReason' | 'statistic' | 'statisticInfinite' | 'pValue' | 'threshold' | 'drifted' | 'skipped'>;
 
 function verdict(method: DriftMethod, reason: string, result: { statistic: number; pValue?: number } | undefined, threshold: number | undefined, notApplicable?: string): Verdict {
   if (result === undefined || notApplicable) {
