@@ -86,6 +86,11 @@ if [ "$have_stamp" != "$want_stamp" ] || [ -n "${MLP_E2E_HOST_UPDATE_LOCK:-}" ] 
   fi
   (
     cd "$HOST"
+    # Under `npm test` this script inherits the outer npm's environment: npm reads every npm_config_* variable as
+    # a setting, so the outer (Node 20) npm's npm_config_user_agent would be passed down to code-server's
+    # postinstall, which reads the Node version from it and refuses ("code-server currently requires node v24").
+    # Drop every inherited npm_* variable so the inner npm describes itself.
+    while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep -i '^npm_' || true)
     export PATH="$NODE24_PKG/bin:$PATH"            # code-server's postinstall checks for node/v24 in npm's user agent
     export npm_config_nodedir="$NODE24_PKG"        # overrides nodedir=/usr (Node 20 headers) from ~/.npmrc
     export npm_config_jobs="$(nproc)"
