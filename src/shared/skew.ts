@@ -16,6 +16,21 @@ export interface SkewLocation {
 
 export type SkewSeverity = 'error' | 'warning' | 'info';
 
+/** The base kinds of finding (the rule table in src/core/skew/rules.ts has one entry per kind). */
+export type SkewBaseKind =
+  | 'color-order' | 'resize-size' | 'resize-interpolation' | 'antialias' | 'crop' | 'scale' | 'normalize-mean' | 'normalize-std'
+  | 'layout' | 'dtype' | 'clip' | 'standardization' | 'preprocess-input' | 'image-processor'
+  | 'tokenizer' | 'max-length' | 'truncation' | 'padding' | 'padding-side' | 'truncation-side' | 'lowercase' | 'strip'
+  | 'unicode-normalization' | 'text-cleaning'
+  | 'feature-order' | 'feature-set' | 'fill-value' | 'transform' | 'window' | 'categories' | 'category-map' | 'unknown-category'
+  | 'code-type' | 'imputer' | 'scaler-stats' | 'reference-date'
+  | 'sample-rate' | 'n-fft' | 'hop-length' | 'win-length' | 'n-mels' | 'n-mfcc' | 'fmin-fmax' | 'power' | 'db-scaling' | 'pcm-scaling'
+  | 'feature-extractor'
+  | 'random-augmentation' | 'stat-recomputed' | 'double-step' | 'unverified';
+
+/** A finding's kind: a base kind, or `model-<kind>` when a side is compared with the paired ONNX model. */
+export type SkewKind = SkewBaseKind | `model-${SkewBaseKind}`;
+
 /** A text edit that makes the serving value equal to the training one (offered as a quick fix). */
 export interface SkewFix {
   file: string;
@@ -30,7 +45,7 @@ export interface SkewFix {
 /** One difference between the training and the serving preprocessing (or between a side and the model). */
 export interface SkewFinding {
   /** Stable identifier of the check, e.g. `normalize-std`, `color-order`, `feature-order`, `fill-value`. */
-  kind: string;
+  kind: SkewKind;
   severity: SkewSeverity;
   /** Names both values, e.g. "Normalize std differs: serving (0.5, 0.5, 0.5) vs training (0.229, 0.224, 0.225)". */
   message: string;
@@ -44,6 +59,34 @@ export interface SkewFinding {
   /** The paired ONNX model when the finding compares a side with it. */
   model?: string;
   fix?: SkewFix;
+  /**
+   * How sure the analysis is: `high` when both values are written in the code (or follow from it), `medium`
+   * when one side's value is a library default from the defaults table, `low` for "could not verify" notes.
+   */
+  confidence: SkewConfidence;
+  /** Every value the finding used, with where it comes from (file:line, or the library default it is). */
+  evidence: SkewEvidence[];
+  /** Set when a `# ml-preflight: ignore[kind]` comment or the pair's `ignore` list in `.mlpreflight/skew.json` silences it. */
+  suppressed?: SkewSuppression;
+}
+
+export type SkewConfidence = 'high' | 'medium' | 'low';
+
+/** One link of a finding's evidence chain. */
+export interface SkewEvidence {
+  side: 'training' | 'serving' | 'model';
+  /** What the value is, e.g. "Normalize std (0.5, 0.5, 0.5)" or "bilinear (torchvision Resize default, torchvision ≥ 0.8)". */
+  what: string;
+  /** Absent for a library default or a model fact. */
+  file?: string;
+  line?: number;
+}
+
+export interface SkewSuppression {
+  /** `inSource`: a comment on the line; `external`: `.mlpreflight/skew.json`. (SARIF's suppression kinds.) */
+  kind: 'inSource' | 'external';
+  /** The comment or config entry that suppresses it. */
+  justification: string;
 }
 
 /** How a training/serving pair was chosen. */
@@ -55,6 +98,8 @@ export interface SkewPair {
   serving: string[];
   model?: string;
   source: SkewPairSource;
+  /** Finding kinds silenced for this pair (`.mlpreflight/skew.json` `"ignore"`); reported as suppressed. */
+  ignore?: string[];
 }
 
 /** Something the analysis could not do for one file (too big, binary, not UTF-8, syntax errors, …). */
@@ -81,4 +126,6 @@ export interface SkewPairConfig {
   serving: string[];
   /** An ONNX model, relative to the workspace folder. */
   model?: string;
+  /** Finding kinds silenced for this pair (`"*"` for all). */
+  ignore?: string[];
 }

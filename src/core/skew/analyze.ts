@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inspectModel } from '../onnx/inspect';
 import type { SkewFinding, SkewPair, SkewPairResult, SkewReport } from '../../shared/skew';
-import { compareSides, keyInfo, resolveColor, selectFacts } from './compare';
+import { compareSides, keyInfo, resolveColor, selectFacts, type SideContext } from './compare';
+import { onnxInputPrefix } from './onnxPrefix';
+import { applySuppressions } from './suppress';
 import { Evaluator } from './evaluate';
 import { extractFacts } from './extract';
 import type { Fact } from './facts';
@@ -37,6 +39,17 @@ export class SkewAbortError extends Error {
 }
 
 const modelCache = new Map<string, { key: string; facts: ModelFact[] | string }>();
+const prefixCache = new Map<string, { key: string; steps: Map<string, string> }>();
+
+async function onnxPrefixCached(file: string): Promise<Map<string, string>> {
+  const st = fs.statSync(file);
+  const key = `${st.size}:${st.mtimeMs}`;
+  const hit = prefixCache.get(file);
+  if (hit && hit.key === key) return hit.steps;
+  const steps = await onnxInputPrefix(file);
+  prefixCache.set(file, { key, steps });
+  return steps;
+}
 
 async function loadModelFacts(file: string, signal?: AbortSignal): Promise<ModelFact[] | string> {
   let key: string;
@@ -102,6 +115,45 @@ function sideFacts(project: SkewProject, ev: Evaluator, files: string[], signal?
   return out;
 }
 
+/** Top-level packages whose calls the analysis models or that do no preprocessing of their own. */
+const KNOWN_PACKAGES = new Set([
+  'numpy', 'np', 'cv2', 'PIL', 'torch', 'torchvision', 'torchaudio', 'tensorflow', 'tf', 'keras', 'albumentations', 'timm', 'transformers', 'tokenizers',
+  'librosa', 'soundfile', 'scipy', 'sklearn', 'pandas', 'pd', 'joblib', 'pickle', 'json', 'yaml', 'os', 'sys', 'io', 'pathlib', 're', 'math', 'typing',
+  'dataclasses', 'functools', 'itertools', 'collections', 'logging', 'time', 'datetime', 'base64', 'fastapi', 'flask', 'pydantic', 'starlette', 'uvicorn',
+  'bentoml', 'ray', 'kserve', 'ts', 'triton_python_backend_utils', 'onnxruntime', 'requests', 'argparse', 'random', 'glob', 'shutil', 'unicodedata',
+  'string', 'abc', 'enum', 'warnings', 'contextlib', 'copy', 'struct', 'wave', 'csv', 'gzip', 'zipfile', 'tqdm', 'matplotlib', 'imageio', 'skimage',
+  'mlflow', 'wandb', 'lightning', 'pytorch_lightning', '__future__', 'asyncio', 'concurrent', 'threading', 'multiprocessing', 'hashlib', 'uuid', 'boto3',
+  'datasets', 'accelerate', 'safetensors', 'onnx', 'xgboost', 'lightgbm', 'catboost', 'statsmodels', 'pyarrow', 'polars', 'numba', 'sentencepiece',
+]);
+const PREPROCESS_NAME = /prep|process|transform|norm|resize|load|read|decode|clean|feature|encode|tokeni|scale|convert|image|img|audio|text|prepare|pipeline|to_tensor|tensor/i;
+
+/** Comments and docstrings blanked out (line numbers kept), for the closed-pipeline keyword test. */
+export function codeOnly(source: string): string {
+  return source
+    .replace(/("""|''')[\s\S]*?\1/g, (m) => m.replace(/[^\n]/g, ' '))
+    .replace(/#[^\n]*/g, (m) => ' '.repeat(m.length));
+}
+
+/** The context of one side for the comparison (see {@link SideContext}). */
+function sideContext(project: SkewProject, files: string[], inModel: Map<string, string>): SideContext {
+  const code: SideContext['code'] = [];
+  const opaque: string[] = [];
+  for (const f of files) {
+    const mod = project.module(f);
+    if (!mod) continue;
+    code.push({ file: f, text: codeOnly(mod.source) });
+    for (const [local, { module, name }] of mod.fromImports) {
+      const top = module.replace(/^\.+/, '').split('.')[0];
+      if (!module.startsWith('.') && KNOWN_PACKAGES.has(top)) continue;
+      if (project.resolveImport(f, module) || project.resolveImport(f, `${module}.${name}`)) continue;
+      if (!PREPROCESS_NAME.test(name) || !mod.callsByName.has(local)) continue;
+      const call = mod.callsByName.get(local)![0];
+      opaque.push(`${local}() from ${module} (not in the workspace), ${path.basename(f)}:${call.row + 1}`);
+    }
+  }
+  return { code, opaque, inModel };
+}
+
 /** The model a pair's code refers to by file name (`"classifier.onnx"`), when it exists near the code. */
 function referencedModel(project: SkewProject, files: string[], listOnnx: (dir: string) => string[]): string | undefined {
   const names = new Set<string>();
@@ -146,14 +198,25 @@ export async function analyzePairs(pairs: SkewPair[], options: AnalyzeOptions = 
     if (options.signal?.aborted) throw new SkewAbortError();
     const pair: SkewPair = { ...given, training: given.training.map((f) => path.resolve(f)), serving: given.serving.map((f) => path.resolve(f)) };
     const within = options.root ? path.resolve(options.root) : commonDir([...pair.training, ...pair.serving]);
-    const t = sideFacts(project, ev, expandSide(project, pair.training, pair.serving, within), options.signal);
-    const s = sideFacts(project, ev, expandSide(project, pair.serving, pair.training, within), options.signal);
-    const findings: SkewFinding[] = compareSides(t, s);
-    if (options.checkModel !== false) {
-      if (!pair.model) {
-        const found = referencedModel(project, [...pair.serving, ...pair.training], listOnnx) ?? (given.source === 'explicit' ? nearestModel([...pair.training, ...pair.serving], listOnnx(commonDir([...pair.training, ...pair.serving]))) : undefined);
-        if (found) pair.model = found;
+    const tFiles = expandSide(project, pair.training, pair.serving, within);
+    const sFiles = expandSide(project, pair.serving, pair.training, within);
+    const t = sideFacts(project, ev, tFiles, options.signal);
+    const s = sideFacts(project, ev, sFiles, options.signal);
+    if (options.checkModel !== false && !pair.model) {
+      const found = referencedModel(project, [...pair.serving, ...pair.training], listOnnx) ?? (given.source === 'explicit' ? nearestModel([...pair.training, ...pair.serving], listOnnx(commonDir([...pair.training, ...pair.serving]))) : undefined);
+      if (found) pair.model = found;
+    }
+    const inModel = new Map<string, string>();
+    for (const f of t) if (f.inModel) inModel.set(f.key, `${f.via} inside the model, ${path.basename(f.mod.file)}:${f.node.row + 1}`);
+    if (pair.model && options.checkModel !== false) {
+      try {
+        for (const [k, v] of await onnxPrefixCached(pair.model)) if (!inModel.has(k)) inModel.set(k, v);
+      } catch {
+        // An unreadable model is reported by the model check below.
       }
+    }
+    const findings: SkewFinding[] = compareSides(t, s, { training: sideContext(project, tFiles, new Map()), serving: sideContext(project, sFiles, inModel) });
+    if (options.checkModel !== false) {
       if (pair.model) {
         const mf = await loadModelFacts(pair.model, options.signal);
         if (typeof mf === 'string') project.notes.push({ file: pair.model, reason: 'model-unreadable', message: mf });
@@ -170,7 +233,7 @@ export async function analyzePairs(pairs: SkewPair[], options: AnalyzeOptions = 
       }
     }
     findings.sort(byLocation);
-    results.push({ pair, findings });
+    results.push({ pair, findings: applySuppressions(findings, (f) => project.module(f)?.source, given.ignore) });
   }
   return { pairs: results, notes: project.notes };
 }

@@ -3,7 +3,9 @@
  * paired ONNX model), semantically: library conventions are normalised first ((W, H) vs (H, W), cv2 BGR + cvtColor
  * vs PIL RGB, ToTensor's implicit /255, mean/std written in 0–255 units, `x / 127.5 - 1`, scalar vs per-channel).
  */
-import type { SkewFinding, SkewFix, SkewLocation, SkewSeverity } from '../../shared/skew';
+import type { SkewEvidence, SkewFinding, SkewFix, SkewKind, SkewLocation, SkewSeverity } from '../../shared/skew';
+import * as path from 'node:path';
+import { ruleFor } from './rules';
 import type { Fact } from './facts';
 import { closeLists, display, numbers, sameValue, strings, toPython, type Value } from './values';
 
@@ -11,62 +13,36 @@ import { closeLists, display, numbers, sameValue, strings, toPython, type Value 
 export type SideFacts = Map<string, Fact[]>;
 
 interface KeyInfo {
-  kind: string;
+  kind: SkewKind;
   label: string;
   severity: SkewSeverity;
   /** Report when the step exists on one side only. */
   oneSided?: boolean;
+  hints?: RegExp;
 }
 
+/** The rule of a step key (see rules.ts). */
 export function keyInfo(key: string): KeyInfo {
-  const [base, a, b] = key.split(':');
-  switch (base) {
-    case 'image.color': return { kind: 'color-order', label: 'Color order', severity: 'error', oneSided: false };
-    case 'image.size': return { kind: 'resize-size', label: 'Resize size', severity: 'error', oneSided: true };
-    case 'image.interpolation': return { kind: 'resize-interpolation', label: 'Resize interpolation', severity: 'warning' };
-    case 'image.crop': return { kind: 'crop', label: 'Center crop', severity: 'error', oneSided: true };
-    case 'image.scale': return { kind: 'scale', label: 'Pixel scaling', severity: 'error', oneSided: true };
-    case 'image.mean': return { kind: 'normalize-mean', label: 'Normalize mean', severity: 'error', oneSided: true };
-    case 'image.std': return { kind: 'normalize-std', label: 'Normalize std', severity: 'error', oneSided: true };
-    case 'image.layout': return { kind: 'layout', label: 'Tensor layout', severity: 'error' };
-    case 'image.dtype': return { kind: 'dtype', label: 'Input dtype', severity: 'warning' };
-    case 'image.clip': return { kind: 'clip', label: 'Pixel clipping', severity: 'warning' };
-    case 'image.standardize': return { kind: 'standardization', label: 'Per-image standardization', severity: 'error', oneSided: true };
-    case 'image.preprocess_input': return { kind: 'preprocess-input', label: 'Keras preprocess_input', severity: 'error', oneSided: true };
-    case 'image.processor': return { kind: 'image-processor', label: 'Image processor checkpoint', severity: 'error' };
-    case 'text.tokenizer': return { kind: 'tokenizer', label: 'Tokenizer checkpoint', severity: 'error' };
-    case 'text.max_length': return { kind: 'max-length', label: 'max_length', severity: 'error' };
-    case 'text.truncation': return { kind: 'truncation', label: 'Truncation', severity: 'error' };
-    case 'text.padding': return { kind: 'padding', label: 'Padding', severity: 'info' };
-    case 'text.padding_side': return { kind: 'padding-side', label: 'Padding side', severity: 'error' };
-    case 'text.truncation_side': return { kind: 'truncation-side', label: 'Truncation side', severity: 'error' };
-    case 'text.lowercase': return { kind: 'lowercase', label: 'Lower-casing', severity: 'error' };
-    case 'text.strip': return { kind: 'strip', label: 'Whitespace stripping', severity: 'info', oneSided: true };
-    case 'text.unicode': return { kind: 'unicode-normalization', label: 'Unicode normalization', severity: 'warning', oneSided: true };
-    case 'tabular.features': return { kind: 'feature-order', label: 'Feature order', severity: 'error' };
-    case 'tabular.fill': return { kind: 'fill-value', label: `Missing-value fill for '${a}'`, severity: 'error', oneSided: true };
-    case 'tabular.transform': return { kind: 'transform', label: `Transform of '${a}'`, severity: 'error', oneSided: true };
-    case 'tabular.clip': return { kind: 'clip', label: `Clipping of '${a}'`, severity: 'warning', oneSided: true };
-    case 'tabular.window': return { kind: 'window', label: `${b} window of '${a}'`, severity: 'error', oneSided: true };
-    case 'tabular.categories': return { kind: 'categories', label: `Categories ${a}`, severity: 'error' };
-    case 'tabular.map': return { kind: 'category-map', label: `Category map ${a}['${b}']`, severity: 'error' };
-    case 'tabular.unknown': return { kind: 'unknown-category', label: `Value for categories missing from ${a}`, severity: 'error' };
-    case 'tabular.onehot_unknown': return { kind: 'unknown-category', label: 'Unknown-category handling', severity: 'warning' };
-    case 'tabular.imputer': return { kind: 'imputer', label: 'Imputer strategy', severity: 'error' };
-    case 'tabular.mean': return { kind: 'scaler-stats', label: 'Standardization mean', severity: 'error' };
-    case 'tabular.std': return { kind: 'scaler-stats', label: 'Standardization std', severity: 'error' };
-    case 'tabular.reference_date': return { kind: 'reference-date', label: 'Reference date', severity: 'info' };
-    case 'audio.sample_rate': return { kind: 'sample-rate', label: 'Sample rate', severity: 'error' };
-    case 'audio.feature_sr': return { kind: 'sample-rate', label: 'Spectrogram sample rate', severity: 'error' };
-    case 'audio.n_fft': return { kind: 'n-fft', label: 'n_fft', severity: 'error' };
-    case 'audio.hop_length': return { kind: 'hop-length', label: 'hop_length', severity: 'error' };
-    case 'audio.win_length': return { kind: 'win-length', label: 'win_length', severity: 'error' };
-    case 'audio.n_mels': return { kind: 'n-mels', label: 'n_mels', severity: 'error' };
-    case 'audio.n_mfcc': return { kind: 'n-mfcc', label: 'n_mfcc', severity: 'error' };
-    case 'audio.db': return { kind: 'db-scaling', label: 'dB scaling', severity: 'error', oneSided: true };
-    case 'audio.extractor': return { kind: 'feature-extractor', label: 'Feature extractor checkpoint', severity: 'error' };
-    default: return { kind: base.replace(/^\w+\./, '').replace(/_/g, '-'), label: base, severity: 'warning' };
-  }
+  const { rule, label } = ruleFor(key);
+  return { kind: rule.kind, label, severity: rule.severity, oneSided: rule.oneSided, hints: rule.hints };
+}
+
+/**
+ * What the comparison knows about one side beyond its facts: its code (for the closed-pipeline test), the
+ * calls it cannot follow, and the steps the paired model does (which count as done at serving).
+ */
+export interface SideContext {
+  /** The side's files with comments and docstrings blanked out (same line numbers). */
+  code: Array<{ file: string; text: string }>;
+  /** Calls into code the analysis cannot read, each with where it is ("preprocess() from vision_utils, app.py:12"). */
+  opaque: string[];
+  /** Step keys done inside the model (ONNX input prefix, Keras/torch layers) → where ("ONNX Sub at input"). */
+  inModel: Map<string, string>;
+}
+
+export interface CompareContext {
+  training?: SideContext;
+  serving?: SideContext;
 }
 
 /** Keys that are inputs of the color computation or handled separately, never compared directly. */
@@ -259,6 +235,13 @@ function lowercaseOf(side: SideFacts): { on: boolean; fact?: Fact } {
   return { on: false };
 }
 
+/** The evidence link of one fact: what value, and the file:line it was written at (or the default it is). */
+export function evidenceOf(side: 'training' | 'serving', f: Fact): SkewEvidence {
+  const at = locate(f);
+  const what = `${f.via}: ${shown(f)}${f.isDefault ? ' (library default)' : ''}`;
+  return { side, what, file: at.file, line: at.line };
+}
+
 function finding(key: string, t: Fact | undefined, s: Fact | undefined, message?: string): SkewFinding {
   const info = keyInfo(key);
   const tv = t ? shown(t) : null;
@@ -269,6 +252,9 @@ function finding(key: string, t: Fact | undefined, s: Fact | undefined, message?
       ? `${info.label} ${tv} at training has no counterpart at serving`
       : `${info.label} ${sv} at serving has no counterpart at training`);
   const hint = info.kind === 'padding' && !message ? ' (harmless with an attention mask; matters when the model expects a fixed sequence length)' : '';
+  const evidence: SkewEvidence[] = [];
+  if (t) evidence.push(evidenceOf('training', t));
+  if (s) evidence.push(evidenceOf('serving', s));
   const out: SkewFinding = {
     kind: info.kind,
     severity: info.severity,
@@ -277,6 +263,8 @@ function finding(key: string, t: Fact | undefined, s: Fact | undefined, message?
     serving: s ? locate(s) : null,
     trainingValue: tv,
     servingValue: sv,
+    confidence: t?.isDefault || s?.isDefault ? 'medium' : 'high',
+    evidence,
   };
   if (t && s) {
     const fix = fixFor(s, t.value, tv ?? '');
@@ -285,8 +273,69 @@ function finding(key: string, t: Fact | undefined, s: Fact | undefined, message?
   return out;
 }
 
+/**
+ * Why the other side's pipeline is not closed for this step: code there that may do the step in a way the
+ * analysis does not model (the rule's keywords), or a call into code it cannot read. Undefined when closed.
+ */
+export function openReason(key: string, other: SideContext | undefined, otherName: 'training' | 'serving'): string | undefined {
+  if (!other) return undefined;
+  const { hints } = keyInfo(key);
+  if (hints) {
+    for (const { file, text } of other.code) {
+      const m = hints.exec(text);
+      if (m) {
+        const line = text.slice(0, m.index).split('\n').length;
+        const lineText = text.split('\n')[line - 1].trim().slice(0, 80);
+        return `${otherName} code at ${path.basename(file)}:${line} (\`${lineText}\`) may do this step in a way the analysis does not model`;
+      }
+    }
+  }
+  if (other.opaque.length) return `${otherName} calls code the analysis cannot read: ${other.opaque[0]}`;
+  return undefined;
+}
+
+/** An information-level "could not verify" note (never an error, never fails `review`). */
+function unverified(key: string, side: 'training' | 'serving', f: Fact, reason: string): SkewFinding {
+  const info = keyInfo(key);
+  const other = side === 'training' ? 'serving' : 'training';
+  return {
+    kind: 'unverified',
+    severity: 'info',
+    message: `Could not verify that ${other} does ${info.label} ${shown(f)} like ${side}: ${reason}`,
+    training: side === 'training' ? locate(f) : null,
+    serving: side === 'serving' ? locate(f) : null,
+    trainingValue: side === 'training' ? shown(f) : null,
+    servingValue: side === 'serving' ? shown(f) : null,
+    confidence: 'low',
+    evidence: [evidenceOf(side, f)],
+  };
+}
+
 /** Training vs serving findings. */
-export function compareSides(trainingFacts: Fact[], servingFacts: Fact[]): SkewFinding[] {
+export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp: CompareContext = {}): SkewFinding[] {
+  // Steps inside the model are done at serving by the model itself: training's data pipeline is what serving
+  // must reproduce, and a serving step the model already does is done twice.
+  const modelSteps = allTrainingFacts.filter((f) => f.inModel && !f.random);
+  const trainingFacts = allTrainingFacts.filter((f) => !f.inModel);
+  const doubled: SkewFinding[] = [];
+  const doubledKeys = new Set<string>();
+  for (const m of modelSteps) {
+    if (!/^image\.(scale|mean|std)$/.test(m.key) || doubledKeys.has(m.key)) continue;
+    const sv = servingFacts.find((f) => f.key === m.key && !f.inModel && !f.random && f.value.k !== 'unknown');
+    if (!sv || trainingFacts.some((f) => f.key === m.key && !f.random)) continue;
+    doubledKeys.add(m.key);
+    if (m.key !== 'image.scale' && doubledKeys.has('image.scale')) continue;
+    doubled.push({
+      kind: 'double-step', severity: 'error',
+      message: `${keyInfo(m.key).label} ${shown(sv)} at serving is already done inside the model (${m.via} at ${path.basename(m.mod.file)}:${m.node.row + 1}): applied twice`,
+      training: locate(m), serving: locate(sv), trainingValue: shown(m), servingValue: shown(sv), confidence: 'high',
+      evidence: [evidenceOf('training', m), evidenceOf('serving', sv)],
+    });
+  }
+  if (doubledKeys.size) servingFacts = servingFacts.filter((f) => !doubledKeys.has(f.key));
+  if (modelSteps.length && cmp.serving) {
+    for (const m of modelSteps) if (!cmp.serving.inModel.has(m.key)) cmp.serving.inModel.set(m.key, `${m.via} inside the model, ${path.basename(m.mod.file)}:${m.node.row + 1}`);
+  }
   const t = selectFacts(trainingFacts, 'training');
   const s = selectFacts(servingFacts, 'serving');
   const tColor = resolveColor(trainingFacts.filter((f) => !f.random));
@@ -314,21 +363,21 @@ export function compareSides(trainingFacts: Fact[], servingFacts: Fact[]): SkewF
     findings.push({
       kind: 'random-augmentation', severity: 'error',
       message: `Random augmentation ${shown(f)} is applied at serving (${f.via}); predictions become non-deterministic and differ from training's evaluation pipeline`,
-      training: null, serving: locate(f), trainingValue: null, servingValue: shown(f),
+      training: null, serving: locate(f), trainingValue: null, servingValue: shown(f), confidence: 'high', evidence: [evidenceOf('serving', f)],
     });
   }
   for (const f of s.get('tabular.fit') ?? []) {
     findings.push({
       kind: 'stat-recomputed', severity: 'error',
       message: `${shown(f)} fits statistics on the request at serving; load the object fitted at training instead (joblib/pickle)`,
-      training: null, serving: locate(f), trainingValue: null, servingValue: shown(f),
+      training: null, serving: locate(f), trainingValue: null, servingValue: shown(f), confidence: 'high', evidence: [evidenceOf('serving', f)],
     });
   }
   for (const f of s.get('tabular.stat') ?? []) {
     findings.push({
       kind: 'stat-recomputed', severity: 'error',
       message: `Statistic ${shown(f)} is recomputed on the request at serving instead of using the training value`,
-      training: null, serving: locate(f), trainingValue: null, servingValue: shown(f),
+      training: null, serving: locate(f), trainingValue: null, servingValue: shown(f), confidence: 'high', evidence: [evidenceOf('serving', f)],
     });
   }
   if (s.get('tabular.get_dummies')?.length && !servingFacts.some((f) => f.key === 'tabular.features')) {
@@ -336,7 +385,7 @@ export function compareSides(trainingFacts: Fact[], servingFacts: Fact[]): SkewF
     findings.push({
       kind: 'categories', severity: 'error',
       message: 'pd.get_dummies at serving creates columns from the request\'s values only; reindex to the training columns',
-      training: null, serving: locate(f), trainingValue: null, servingValue: 'pd.get_dummies',
+      training: null, serving: locate(f), trainingValue: null, servingValue: 'pd.get_dummies', confidence: 'high', evidence: [evidenceOf('serving', f)],
     });
   }
 
@@ -349,7 +398,13 @@ export function compareSides(trainingFacts: Fact[], servingFacts: Fact[]): SkewF
     const sl = s.get(key) ?? [];
     if (key === 'text.lowercase') continue;
     // A step whose value we could not follow on either side: present, but not comparable.
-    if (tl.some((f) => f.value.k === 'unknown') || sl.some((f) => f.value.k === 'unknown')) continue;
+    const unknownT = tl.find((f) => f.value.k === 'unknown');
+    const unknownS = sl.find((f) => f.value.k === 'unknown');
+    if (unknownT || unknownS) {
+      const known = unknownT ? sl.find((f) => f.value.k !== 'unknown') : tl.find((f) => f.value.k !== 'unknown');
+      if (known) findings.push(unverified(key, unknownT ? 'serving' : 'training', known, `the ${unknownT ? 'training' : 'serving'} value at ${path.basename(locate(unknownT ?? unknownS!).file)}:${locate(unknownT ?? unknownS!).line} (${shown(unknownT ?? unknownS!)}) is not resolved`));
+      continue;
+    }
     if (key === 'tabular.features') {
       findings.push(...compareFeatures(tl, sl));
       continue;
@@ -381,7 +436,17 @@ export function compareSides(trainingFacts: Fact[], servingFacts: Fact[]): SkewF
       const other = tl.length ? s : t;
       if (!other.has('image.size') && !other.has('image.crop') && !other.has('image.color')) continue;
     }
-    findings.push(tl.length ? finding(key, tl[tl.length - 1], undefined) : finding(key, undefined, sl[sl.length - 1]));
+    const side = tl.length ? 'training' : 'serving';
+    const mine = tl.length ? tl[tl.length - 1] : sl[sl.length - 1];
+    // Done inside the model: the model carries the step to serving.
+    if (side === 'training' && cmp.serving?.inModel.has(key)) continue;
+    // Precision policy: "no counterpart" only when the other side's pipeline is closed for this step.
+    const reason = openReason(key, side === 'training' ? cmp.serving : cmp.training, side === 'training' ? 'serving' : 'training');
+    if (reason) {
+      findings.push(unverified(key, side, mine, reason));
+      continue;
+    }
+    findings.push(side === 'training' ? finding(key, mine, undefined) : finding(key, undefined, mine));
   }
 
   if (tDomains.has('text') && sDomains.has('text')) {
@@ -392,7 +457,7 @@ export function compareSides(trainingFacts: Fact[], servingFacts: Fact[]): SkewF
       findings.push(finding('text.lowercase', tl.fact, sl.fact, msg));
     }
   }
-  return dedupe(findings);
+  return dedupe([...doubled, ...findings]);
 }
 
 function compareFeatures(tl: Fact[], sl: Fact[]): SkewFinding[] {

@@ -58,7 +58,41 @@ export function extractFacts(mod: ModuleIndex, ev: Evaluator): Fact[] {
     }
   });
   classifyDomains(ctx);
+  markInModel(ctx);
   return ctx.facts;
+}
+
+const IN_MODEL_KEYS = /^image\.(scale|mean|std|size|crop|layout|interpolation)$/;
+
+/**
+ * Steps that are part of the model: Keras preprocessing layers inside `Sequential([...])` or in a function that
+ * builds a functional model (`keras.Input` … `keras.Model`), and arithmetic in a torch module's `forward` (or a
+ * Keras layer's `call`). The exported model carries them to serving.
+ */
+function markInModel(ctx: Ctx): void {
+  const src = ctx.mod.source;
+  for (const f of ctx.facts) {
+    if (!IN_MODEL_KEYS.test(f.key)) continue;
+    const fn = enclosingFunction(ctx.mod, f.node);
+    const fnName = fn ? field(fn.node, 'name')?.text : undefined;
+    if ((fnName === 'forward' || fnName === 'call') && /class\s+\w+\s*\([^)]*(Module|Layer|Model)\b/.test(src)) {
+      f.inModel = true;
+      continue;
+    }
+    if (!f.via.startsWith('Keras ')) continue;
+    let p: PyNode | undefined = f.node.parent;
+    let inSequential = false;
+    while (p) {
+      // A Sequential of preprocessing layers only is a data pipeline (ds.map(prep)); with model layers it is the model.
+      if (p.type === 'call' && /Sequential$/.test(sliceText(ctx.mod, field(p, 'function') ?? p))) {
+        inSequential = /Dense|Conv\d|Flatten|GlobalAverage|GlobalMax|Dropout|LSTM|GRU|Embedding|applications\.|base_model|backbone|Activation|BatchNormalization/.test(sliceText(ctx.mod, p));
+        break;
+      }
+      p = p.parent;
+    }
+    const scope = fn ? sliceText(ctx.mod, fn.node) : src;
+    if (inSequential || (/\bInput\s*\(/.test(scope) && /\bModel\s*\(/.test(scope))) f.inModel = true;
+  }
 }
 
 function extractCall(ctx: Ctx, call: PyNode): void {

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { ModelInspection } from '../../shared/modelInspection';
 import type { SkewFinding } from '../../shared/skew';
-import { fixFor, keyInfo, locate, shown, type SideFacts } from './compare';
+import { evidenceOf, fixFor, keyInfo, locate, shown, type SideFacts } from './compare';
 import type { Fact } from './facts';
 import { closeLists, numbers, sameValue, type Value } from './values';
 
@@ -102,7 +102,7 @@ export function compareWithModel(side: 'training' | 'serving', facts: SideFacts,
     if (key === 'image.size' && list.every((f) => f.value.k === 'str')) continue; // shorter-side resize: checked by the crop
     const f = list[list.length - 1];
     const finding: SkewFinding = {
-      kind: `model-${info.kind}`,
+      kind: `model-${info.kind}` as SkewFinding['kind'],
       severity: info.severity,
       message: `${info.label} differs from the model ${name}: ${shown(f)} (${side}) vs ${mf.shown}`,
       training: side === 'training' ? locate(f) : null,
@@ -110,6 +110,8 @@ export function compareWithModel(side: 'training' | 'serving', facts: SideFacts,
       trainingValue: side === 'training' ? shown(f) : null,
       servingValue: side === 'serving' ? shown(f) : mf.shown,
       model: modelFile,
+      confidence: f.isDefault ? 'medium' : 'high',
+      evidence: [evidenceOf(side, f), { side: 'model', what: `${name}: ${mf.shown}` }],
     };
     if (side === 'training') finding.servingValue = null;
     if (side === 'serving') {

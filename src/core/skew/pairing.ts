@@ -202,7 +202,9 @@ export function parsePairConfig(raw: unknown, source: string): SkewPairConfig[] 
     };
     const model = o?.model;
     if (model !== undefined && typeof model !== 'string') throw new SkewConfigError(source, `pairs[${i}].model must be a path`);
-    return { training: arr('training'), serving: arr('serving'), ...(typeof model === 'string' ? { model } : {}) };
+    const ignore = o?.ignore;
+    if (ignore !== undefined && (!Array.isArray(ignore) || !ignore.every((x) => typeof x === 'string'))) throw new SkewConfigError(source, `pairs[${i}].ignore must be a list of finding kinds`);
+    return { training: arr('training'), serving: arr('serving'), ...(typeof model === 'string' ? { model } : {}), ...(ignore ? { ignore: ignore as string[] } : {}) };
   });
 }
 
@@ -241,7 +243,7 @@ export function discoverPairs(root: string, options: DiscoverOptions = {}): { pa
     const pairs = configured.map((c): SkewPair => {
       const training = [...new Set(c.training.flatMap((g) => expand(root, g, py)))];
       const serving = [...new Set(c.serving.flatMap((g) => expand(root, g, py)))];
-      const pair: SkewPair = { training, serving, source };
+      const pair: SkewPair = { training, serving, source, ...(c.ignore?.length ? { ignore: c.ignore } : {}) };
       const model = c.model ? path.resolve(root, c.model) : nearestModel([...training, ...serving], onnx);
       if (model) pair.model = model;
       return pair;
