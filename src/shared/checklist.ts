@@ -72,6 +72,17 @@ export interface Finding {
   column?: number;
   endLine?: number;
   endColumn?: number;
+  /** Skew findings: the training side, the quick fix, suppression and help text for SARIF (src/core/skew). */
+  skew?: SkewSarif;
+}
+
+/** What SARIF needs of a skew finding beyond the primary location (workspace-relative paths). */
+export interface SkewSarif {
+  help: string;
+  confidence: 'high' | 'medium' | 'low';
+  related: Array<{ file: string; line: number; column?: number; endLine?: number; endColumn?: number; message: string }>;
+  fix?: { file: string; line: number; column: number; endLine: number; endColumn: number; newText: string; description: string };
+  suppressed?: { kind: 'inSource' | 'external'; justification: string };
 }
 
 /** One graded checklist item. */

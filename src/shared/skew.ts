@@ -40,6 +40,8 @@ export interface SkewFix {
   endLine: number;
   endColumn: number;
   newText: string;
+  /** The text the range held when analysed: the editor applies the fix only while it still holds it. */
+  original?: string;
 }
 
 /** One difference between the training and the serving preprocessing (or between a side and the model). */

@@ -261,9 +261,12 @@ export const ITEMS: ItemDefinition[] = [
         message: f.message + (f.trainingFile ? ` (training: ${f.trainingFile}${f.trainingLine ? `:${f.trainingLine}` : ''})` : ''),
         file: f.file,
         line: f.line,
+        ...(f.column ? { column: f.column, endLine: f.endLine, endColumn: f.endColumn } : {}),
+        ...(f.sarif ? { skew: f.sarif } : {}),
       }));
-      const errors = findings.filter((f) => f.level === 'error').length;
-      const warnings = findings.filter((f) => f.level === 'warning').length;
+      // Suppressed skew findings stay in the findings (SARIF reports them as suppressed) but do not grade.
+      const errors = findings.filter((f) => f.level === 'error' && !f.skew?.suppressed).length;
+      const warnings = findings.filter((f) => f.level === 'warning' && !f.skew?.suppressed).length;
       return {
         status: errors ? 'fail' : warnings ? 'warn' : 'pass',
         summary: errors || warnings ? `${errors} skew error(s), ${warnings} warning(s)` : 'No skew findings',

@@ -1,21 +1,42 @@
 /**
  * The skew capability (src/core/skew, #5) run live for the checklist and the review: discovers the
  * workspace's training/serving pairs and turns the findings into {@link SkewFacts} with workspace-relative
- * serving locations (SARIF points at the serving line, the message names the training line).
+ * locations. Each finding keeps its full region, the training side (SARIF `relatedLocations`), its quick fix
+ * (SARIF `fixes`), its suppression and its rule's help text, so every surface shows the same typed finding.
+ * {@link skewFactsFromReport} converts a report the editor's skew service already has, so the checklist need
+ * not re-run the analysis.
  */
 import * as path from 'node:path';
+import type { SkewFinding, SkewReport } from '../../shared/skew';
+import type { SkewSarif } from '../../shared/checklist';
 import { workspaceRelative } from '../paths';
 import { analyzeWorkspace } from '../skew/analyze';
-import type { SkewFacts } from './sources';
+import { helpFor } from '../skew/rules';
+import type { SkewFacts, SkewFindingFacts } from './sources';
 
 const rel = workspaceRelative;
 
-/** Null when the workspace has no training/serving pair. */
-export async function liveSkew(root: string, signal?: AbortSignal): Promise<SkewFacts | null> {
+function sarifOf(abs: string, f: SkewFinding): SkewSarif {
+  const related: SkewSarif['related'] = [];
+  if (f.serving && f.training) related.push({ file: rel(abs, f.training.file), line: f.training.line, column: f.training.column, endLine: f.training.endLine, endColumn: f.training.endColumn, message: `training: ${f.trainingValue ?? '(absent)'}` });
+  for (const e of f.evidence) {
+    if (!e.file || !e.line) continue;
+    if (related.some((r) => r.file === rel(abs, e.file!) && r.line === e.line)) continue;
+    const at = f.serving ?? f.training;
+    if (at && at.file === e.file && at.line === e.line) continue;
+    related.push({ file: rel(abs, e.file), line: e.line, message: `${e.side}: ${e.what}` });
+  }
+  const out: SkewSarif = { help: helpFor(f.kind), confidence: f.confidence, related };
+  if (f.fix) out.fix = { file: rel(abs, f.fix.file), line: f.fix.line, column: f.fix.column, endLine: f.fix.endLine, endColumn: f.fix.endColumn, newText: f.fix.newText, description: `Use the training value ${f.fix.newText}` };
+  if (f.suppressed) out.suppressed = f.suppressed;
+  return out;
+}
+
+/** A skew report (from the CLI's analysis or the editor's skew service) as checklist facts. */
+export function skewFactsFromReport(root: string, report: SkewReport, source?: string): SkewFacts | null {
   const abs = path.resolve(root);
-  const report = await analyzeWorkspace(abs, { signal });
   if (report.pairs.length === 0) return null;
-  const findings = report.pairs.flatMap((p) => p.findings).map((f) => {
+  const findings = report.pairs.flatMap((p) => p.findings).map((f): SkewFindingFacts => {
     const at = f.serving ?? f.training;
     return {
       id: f.kind,
@@ -23,10 +44,20 @@ export async function liveSkew(root: string, signal?: AbortSignal): Promise<Skew
       message: f.message,
       file: at ? rel(abs, at.file) : undefined,
       line: at?.line,
+      column: at?.column,
+      endLine: at?.endLine,
+      endColumn: at?.endColumn,
       trainingFile: f.serving && f.training ? rel(abs, f.training.file) : undefined,
       trainingLine: f.serving && f.training ? f.training.line : undefined,
+      sarif: sarifOf(abs, f),
     };
   });
   const pairs = report.pairs.map((p) => `${p.pair.training.map((t) => rel(abs, t)).join('+')} → ${p.pair.serving.map((s) => rel(abs, s)).join('+')}`).join('; ');
-  return { source: `live skew analysis (${pairs})`, findings };
+  return { source: source ?? `live skew analysis (${pairs})`, findings };
+}
+
+/** Null when the workspace has no training/serving pair. */
+export async function liveSkew(root: string, signal?: AbortSignal): Promise<SkewFacts | null> {
+  const abs = path.resolve(root);
+  return skewFactsFromReport(abs, await analyzeWorkspace(abs, { signal }));
 }

@@ -23,6 +23,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import type { SkewSarif } from '../../shared/checklist';
 
 /** A latency/memory measurement of one model. */
 export interface ProfileFacts {
@@ -73,6 +74,12 @@ export interface SkewFindingFacts {
   line?: number;
   trainingFile?: string;
   trainingLine?: number;
+  /** Full region of the serving-side location (live analysis only). */
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  /** Live analysis only: related locations, fix, suppression, help (see {@link SkewSarif}). */
+  sarif?: SkewSarif;
 }
 
 export interface SkewFacts {

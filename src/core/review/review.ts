@@ -62,5 +62,6 @@ export async function runReview(root: string, options: { signal?: AbortSignal; v
 export function reviewExitCode(report: ReviewReport, failOn: FailOn): 0 | 1 {
   if (failOn === 'never') return 0;
   const levels = failOn === 'error' ? ['error'] : ['error', 'warning'];
-  return report.findings.some((f) => levels.includes(f.level)) ? 1 : 0;
+  // Suppressed skew findings (`# ml-preflight: ignore[kind]`, `.mlpreflight/skew.json` ignore) never fail the gate.
+  return report.findings.some((f) => levels.includes(f.level) && !f.skew?.suppressed) ? 1 : 0;
 }

@@ -12,6 +12,7 @@ import type { ReviewReport } from './review';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFO_URI = 'https://example.invalid/ml-preflight/docs/checklist.md';
+const SKEW_URI = 'https://example.invalid/ml-preflight/docs/skew.md';
 
 export interface SarifOptions {
   /** Repository root the URIs are relative to (default: the reviewed folder). When the reviewed folder is
@@ -40,15 +41,29 @@ export function toSarif(report: ReviewReport, options: SarifOptions = {}): Recor
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const rules = ruleIds.map((id) => {
     const d = ruleDescription(id);
+    const skewHelp = report.findings.find((f) => f.ruleId === id && f.skew)?.skew?.help;
     return {
       id,
       name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')),
       shortDescription: { text: d.short },
-      fullDescription: { text: d.full },
-      helpUri: INFO_URI,
+      fullDescription: { text: skewHelp ?? d.full },
+      ...(skewHelp ? { help: { text: `${skewHelp} See docs/skew.md.` } } : {}),
+      helpUri: skewHelp ? SKEW_URI : INFO_URI,
       defaultConfiguration: { level: report.findings.find((f) => f.ruleId === id)!.level },
     };
   });
+  const region = (r: { line: number; column?: number; endLine?: number; endColumn?: number }) => ({ startLine: r.line, ...(r.column ? { startColumn: r.column } : {}), ...(r.endLine ? { endLine: r.endLine } : {}), ...(r.endColumn ? { endColumn: r.endColumn } : {}) });
+  // Skew: the training side and the evidence as relatedLocations, the quick fix as a SARIF fix, suppressions.
+  const skewParts = (f: Finding) => {
+    const k = f.skew;
+    if (!k) return {};
+    return {
+      properties: { confidence: k.confidence },
+      ...(k.related.length ? { relatedLocations: k.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: uriOf(r.file, prefix), uriBaseId: '%SRCROOT%' }, region: region(r) } })) } : {}),
+      ...(k.fix ? { fixes: [{ description: { text: k.fix.description }, artifactChanges: [{ artifactLocation: { uri: uriOf(k.fix.file, prefix), uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: region(k.fix), insertedContent: { text: k.fix.newText } }] }] }] } : {}),
+      ...(k.suppressed ? { suppressions: [{ kind: k.suppressed.kind, justification: k.suppressed.justification }] } : {}),
+    };
+  };
   const result = (f: Finding) => ({
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId)!,
@@ -65,6 +80,7 @@ export function toSarif(report: ReviewReport, options: SarifOptions = {}): Recor
           partialFingerprints: { primaryLocationLineHash: `${f.ruleId}:${f.file}:${f.line ?? 0}` },
         }
       : {}),
+    ...skewParts(f),
   });
   return {
     $schema: SARIF_SCHEMA,

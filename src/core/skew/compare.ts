@@ -120,7 +120,7 @@ export function fixFor(serving: Fact, target: Value, targetShown: string): SkewF
   }
   if (text === undefined || text === o.text) return undefined;
   void targetShown;
-  return { file: o.file, line: o.row + 1, column: o.col + 1, endLine: o.endRow + 1, endColumn: o.endCol + 1, newText: text };
+  return { file: o.file, line: o.row + 1, column: o.col + 1, endLine: o.endRow + 1, endColumn: o.endCol + 1, newText: text, original: o.text };
 }
 
 /**

@@ -207,7 +207,22 @@ export class SkewService implements vscode.Disposable {
 
   /** All current findings. */
   findings(): SkewFinding[] {
-    return this.results.flatMap((r) => r.findings);
+    // Suppressed findings (`# ml-preflight: ignore[kind]`, `.mlpreflight/skew.json` ignore) are not shown.
+    return this.results.flatMap((r) => r.findings).filter((f) => !f.suppressed);
+  }
+
+  /**
+   * The document version the current results of `file` were computed from (undefined when the file was not
+   * open then, or no pair contains it): a quick fix applies only to that version.
+   */
+  analyzedVersion(file: string): number | undefined {
+    for (const r of this.results) {
+      for (const part of r.signature.split('|')) {
+        const m = /^(.*)@(\d+)\*?$/.exec(part);
+        if (m && m[1] === file) return Number(m[2]);
+      }
+    }
+    return undefined;
   }
 
   /** Findings with a location in `file` (either side). */

@@ -53,6 +53,10 @@ export class SkewDiagnostics implements vscode.Disposable {
       const related: vscode.DiagnosticRelatedInformation[] = [];
       if (other) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(other.file), toRange(other)), `training: ${f.trainingValue ?? '(absent)'}`));
       if (f.model) related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(f.model), new vscode.Position(0, 0)), `model: ${path.basename(f.model)}`));
+      for (const e of f.evidence) {
+        if (!e.file || !e.line || (e.file === at.file && e.line === at.line) || (other && e.file === other.file && e.line === other.line)) continue;
+        related.push(new vscode.DiagnosticRelatedInformation(new vscode.Location(vscode.Uri.file(e.file), new vscode.Position(e.line - 1, 0)), `${e.side}: ${e.what}`));
+      }
       if (related.length) d.relatedInformation = related;
       const list = byFile.get(at.file) ?? [];
       list.push(d);
@@ -83,7 +87,8 @@ export class SkewCodeLensProvider implements vscode.CodeLensProvider {
     if (token.isCancellationRequested) return [];
     const lenses: vscode.CodeLens[] = [];
     for (const f of this.service.findingsIn(document.uri.fsPath)) {
-      const mark = f.severity === 'info' ? 'ℹ' : '⚠';
+      // The same severity as the finding's diagnostic (Error / Warning / Information icons).
+      const mark = f.severity === 'error' ? '$(error)' : f.severity === 'warning' ? '$(warning)' : '$(info)';
       if (f.serving?.file === document.uri.fsPath) {
         const other = f.training ? ` — ${where(f.training)}` : f.model ? ` — ${path.basename(f.model)}` : '';
         lenses.push(new vscode.CodeLens(toRange(f.serving), {
@@ -126,8 +131,11 @@ export class SkewCodeActionProvider implements vscode.CodeActionProvider {
       const fixRange = toRange(f.fix);
       const diagRange = toRange(f.serving);
       if (!diagRange.intersection(range) && !fixRange.intersection(range)) continue;
-      // The literal must still hold what we analysed (the document may have changed since).
-      if (document.getText(fixRange).length === 0) continue;
+      // The document must be the version we analysed and the literal must still hold what we analysed.
+      const analysed = this.service.analyzedVersion(document.uri.fsPath);
+      if (analysed !== undefined && analysed !== document.version) continue;
+      const current = document.getText(fixRange);
+      if (current.length === 0 || (f.fix.original !== undefined && current !== f.fix.original)) continue;
       const action = new vscode.CodeAction(`Use the training value ${f.fix.newText}`, vscode.CodeActionKind.QuickFix);
       action.edit = new vscode.WorkspaceEdit();
       action.edit.replace(document.uri, fixRange, f.fix.newText);
