@@ -5,6 +5,7 @@
  */
 import type { SkewEvidence, SkewFinding, SkewFix, SkewKind, SkewLocation, SkewSeverity } from '../../shared/skew';
 import * as path from 'node:path';
+import { checkpointLowercases, checkpointPadsRight } from './library';
 import { ruleFor } from './rules';
 import type { Fact } from './facts';
 import { closeLists, display, numbers, sameValue, strings, toPython, type Value } from './values';
@@ -191,6 +192,67 @@ export function resolveColor(facts: Fact[]): Fact | undefined {
   return result;
 }
 
+/**
+ * Equivalence by value: each side's scale, mean and std composed into one per-channel affine map
+ * y = (scale·x − mean)/std = A·x + B. When the two maps are equal, the sides do the same arithmetic however it is
+ * split into steps, and scale/mean/std are not compared one by one.
+ */
+function affineOfSide(side: SideFacts): { A: number[]; B: number[] } | undefined {
+  const one = (key: string, def: number): number[] | undefined => {
+    const list = side.get(key);
+    if (!list?.length) return [def];
+    const f = list.find((x) => !x.isDefault) ?? list[list.length - 1];
+    return numbers(f.value);
+  };
+  const sc = one('image.scale', 1);
+  const m = one('image.mean', 0);
+  const sd = one('image.std', 1);
+  if (!sc || !m || !sd) return undefined;
+  const n = Math.max(sc.length, m.length, sd.length);
+  const at = (xs: number[], i: number): number => (xs.length === 1 ? xs[0] : xs[i]);
+  if ([sc, m, sd].some((xs) => xs.length !== 1 && xs.length !== n)) return undefined;
+  const A: number[] = [];
+  const B: number[] = [];
+  for (let i = 0; i < n; i++) {
+    A.push(at(sc, i) / at(sd, i));
+    B.push(-at(m, i) / at(sd, i));
+  }
+  return { A, B };
+}
+
+function dropEqualAffine(t: SideFacts, s: SideFacts): void {
+  const has = (x: SideFacts): boolean => ['image.scale', 'image.mean', 'image.std'].some((k) => x.get(k)?.length);
+  if (!has(t) || !has(s)) return;
+  const a = affineOfSide(t);
+  const b = affineOfSide(s);
+  if (!a || !b || !closeLists(a.A, b.A) || !closeLists(a.B, b.B)) return;
+  for (const side of [t, s]) for (const k of ['image.scale', 'image.mean', 'image.std']) side.delete(k);
+}
+
+/** A side's PCM scaling: scaled to [-1, 1] when any step scales (a float loader or a division by 32768). */
+function resolvePcm(side: SideFacts): void {
+  const list = side.get('audio.pcm_scale');
+  if (!list?.length) return;
+  const scaled = list.filter((f) => f.value.k === 'str' && f.value.v.startsWith('float'));
+  side.set('audio.pcm_scale', [scaled.find((f) => !f.isDefault) ?? scaled[0] ?? list[list.length - 1]]);
+}
+
+/**
+ * `reshape(1, 3, H, W)` of HWC pixels scrambles them (a transpose moves channels): it is a layout of its own only
+ * when no transpose/permute/ToTensor sets the layout on that side and the side decodes images itself.
+ */
+function resolveReshape(side: SideFacts): void {
+  const list = side.get('image.layout');
+  if (!list?.length) return;
+  const reshaped = list.filter((f) => f.value.k === 'str' && f.value.v.endsWith('by reshape'));
+  if (!reshaped.length) return;
+  const others = list.filter((f) => !reshaped.includes(f));
+  const decodes = side.has('image.load') || side.has('image.convert');
+  const keep = others.length ? others : decodes ? reshaped.filter((f) => (f.value as { v: string }).v.startsWith('CHW')) : [];
+  if (keep.length) side.set('image.layout', keep);
+  else side.delete('image.layout');
+}
+
 /** Normalises mean/std written in 0–255 units (no /255 anywhere) to the [0, 1] convention. */
 function normalizeScale(side: SideFacts): void {
   const scale = side.get('image.scale');
@@ -224,15 +286,25 @@ function aliasSavedTokenizer(t: SideFacts, s: SideFacts): void {
     : f)));
 }
 
-function lowercaseOf(side: SideFacts): { on: boolean; fact?: Fact } {
+/**
+ * Effective lower-casing of a side: an explicit step (`.lower()`, `do_lower_case`, a vectorizer's `lowercase`)
+ * wins; else the tokenizer checkpoint's family default (library.ts). `on: undefined` when it cannot be known
+ * (a tokenizer loaded from a folder or a variable the analysis cannot follow).
+ */
+function lowercaseOf(side: SideFacts): { on: boolean | undefined; fact?: Fact } {
   const explicit = side.get('text.lowercase');
   if (explicit?.length) {
-    const last = explicit[explicit.length - 1];
+    const last = explicit.find((f) => !f.isDefault && f.value.k === 'bool' && f.value.v) ?? explicit[explicit.length - 1];
     return { on: last.value.k === 'bool' && last.value.v, fact: last };
   }
-  const tok = side.get('text.tokenizer')?.find((f) => f.value.k === 'str' && /uncased/i.test(f.value.v));
-  if (tok) return { on: true, fact: { ...tok, key: 'text.lowercase', shown: `lower-cased (${display(tok.value)} is uncased)`, fixStyle: undefined, origin: undefined } };
-  return { on: false };
+  const toks = side.get('text.tokenizer') ?? [];
+  for (const tok of toks) {
+    if (tok.value.k !== 'str') return { on: undefined };
+    const lc = checkpointLowercases(tok.value.v);
+    if (lc === undefined) return { on: undefined };
+    if (lc) return { on: true, fact: { ...tok, key: 'text.lowercase', shown: `lower-cased (${display(tok.value)} lower-cases by default)`, isDefault: true, fixStyle: undefined, origin: undefined } };
+  }
+  return { on: false, fact: toks[0] };
 }
 
 /** The evidence link of one fact: what value, and the file:line it was written at (or the default it is). */
@@ -346,6 +418,19 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
   else s.delete('image.color');
   normalizeScale(t);
   normalizeScale(s);
+  dropEqualAffine(t, s);
+  for (const side of [t, s]) {
+    resolvePcm(side);
+    resolveReshape(side);
+  }
+  // padding_side set on one side only: the other side's tokenizer pads right when the table knows its family.
+  for (const [side, other] of [[t, s], [s, t]] as const) {
+    if (!other.get('text.padding_side')?.length || side.get('text.padding_side')?.length) continue;
+    const tok = side.get('text.tokenizer')?.find((f) => f.value.k === 'str');
+    if (tok && tok.value.k === 'str' && checkpointPadsRight(tok.value.v)) {
+      side.set('text.padding_side', [{ ...tok, key: 'text.padding_side', value: { k: 'str', v: 'right' }, shown: `'right' (${tok.value.v} default)`, isDefault: true, fixStyle: undefined, origin: undefined }]);
+    }
+  }
   aliasSavedTokenizer(t, s);
 
   const domains = (side: SideFacts): Set<string> => {
@@ -405,6 +490,8 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
       if (known) findings.push(unverified(key, unknownT ? 'serving' : 'training', known, `the ${unknownT ? 'training' : 'serving'} value at ${path.basename(locate(unknownT ?? unknownS!).file)}:${locate(unknownT ?? unknownS!).line} (${shown(unknownT ?? unknownS!)}) is not resolved`));
       continue;
     }
+    // Antialiasing differs by library default (PIL vs cv2) in most correct code: compared only when written.
+    if (key === 'image.antialias' && [...tl, ...sl].every((f) => f.isDefault)) continue;
     if (key === 'tabular.features') {
       findings.push(...compareFeatures(tl, sl));
       continue;
@@ -413,7 +500,14 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
       if (tl.some((a) => sl.some((b) => equalFacts(key, a, b)))) continue;
       const tf = tl.find((f) => !f.isDefault) ?? tl[tl.length - 1];
       const sf = sl[sl.length - 1];
-      findings.push(finding(key, tf, sf));
+      const out = finding(key, tf, sf);
+      if (tf.computed || sf.computed) {
+        out.severity = 'warning';
+        out.confidence = 'medium';
+        out.message += ' (a statistic computed from the training data vs a literal: the literal must equal the saved value)';
+        delete out.fix;
+      }
+      findings.push(out);
       continue;
     }
     const info = keyInfo(key);
@@ -449,12 +543,19 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
     findings.push(side === 'training' ? finding(key, mine, undefined) : finding(key, undefined, mine));
   }
 
-  if (tDomains.has('text') && sDomains.has('text')) {
+  // A fitted vectorizer that lower-cases is pickled with the model: both sides lower-case through it.
+  const vectorizerLowercases = modelSteps.some((f) => f.key === 'text.lowercase' && f.value.k === 'bool' && f.value.v);
+  if (tDomains.has('text') && sDomains.has('text') && !vectorizerLowercases) {
     const tl = lowercaseOf(t);
     const sl = lowercaseOf(s);
-    if (tl.on !== sl.on) {
+    if (tl.on === undefined || sl.on === undefined) {
+      const known = tl.on === undefined ? sl : tl;
+      if (known.on !== undefined && known.fact) findings.push(unverified('text.lowercase', tl.on === undefined ? 'serving' : 'training', known.fact, `the ${tl.on === undefined ? 'training' : 'serving'} tokenizer is loaded from a folder or value the checkpoint table does not know`));
+    } else if (tl.on !== sl.on) {
       const msg = `Lower-casing differs from training: ${sl.on ? shown(sl.fact!) : 'not lower-cased'} (serving) vs ${tl.on ? shown(tl.fact!) : 'not lower-cased'} (training)`;
-      findings.push(finding('text.lowercase', tl.fact, sl.fact, msg));
+      const out = finding('text.lowercase', tl.on ? tl.fact : undefined, sl.on ? sl.fact : undefined, msg);
+      delete out.fix;
+      findings.push(out);
     }
   }
   return dedupe([...doubled, ...findings]);

@@ -4,6 +4,7 @@
  * and function parameters (defaults, or the literal argument every call site of the module passes).
  * Anything else evaluates to `unknown`; the analysis never guesses a value.
  */
+import { libraryConstant } from './library';
 import { callArgs, enclosingFunction, type Binding, type FunctionInfo, type ModuleIndex } from './moduleIndex';
 import type { SkewProject } from './project';
 import { dottedName, field, type PyNode } from './pyAst';
@@ -216,7 +217,7 @@ export class Evaluator {
       if (sub) return { k: 'ref', name: `module:${sub}` };
     }
     const imported = mod.imports.get(name);
-    if (imported) return { k: 'ref', name: canonicalize(imported) };
+    if (imported) return libraryConstant(canonicalize(imported)) ?? { k: 'ref', name: canonicalize(imported) };
     return { k: 'ref', name };
   }
 
@@ -298,7 +299,10 @@ export class Evaluator {
         const other = this.project.module(target);
         if (other && other !== mod) return this.globalOf(other, attr) ?? UNKNOWN;
       }
-      return { k: 'ref', name: canonicalize(`${obj.name}.${attr}`), o: originOf(mod, n, false) };
+      const full = canonicalize(`${obj.name}.${attr}`);
+      const c = libraryConstant(full);
+      if (c) return { ...c, o: originOf(mod, n, false) } as Value;
+      return { k: 'ref', name: full, o: originOf(mod, n, false) };
     }
     if (obj.k === 'dict' || obj.k === 'obj') return dictGet(obj, attr) ?? UNKNOWN;
     if (obj.k === 'unknown') {

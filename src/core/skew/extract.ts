@@ -8,7 +8,7 @@ import type { Evaluator } from './evaluate';
 import { extractAudioCall } from './extractAudio';
 import {
   add, addClip, addInterp, addSize, containsStatCall, dateOf, dtypeName, fmtScale, isWithin, layoutOf, moveaxisLayout,
-  numList, numV, sliceText, strV, type CallSite, type Ctx,
+  fmtDuration, numList, numV, parseDuration, sliceText, strV, type CallSite, type Ctx,
 } from './extractCommon';
 import { extractTabularAssignment, extractTabularCall, extractTabularMethod } from './extractTabular';
 import { extractTextAssignment, extractTextCall, extractTextMethod, extractTokenizerCall } from './extractText';
@@ -57,6 +57,7 @@ export function extractFacts(mod: ModuleIndex, ev: Evaluator): Fact[] {
       // same
     }
   });
+  extractTextCleaning(ctx);
   classifyDomains(ctx);
   markInModel(ctx);
   return ctx.facts;
@@ -127,6 +128,7 @@ function extractCall(ctx: Ctx, call: PyNode): void {
           const size = val(off, 'size');
           if (size) addSize(ctx, call, size, 'hw', via);
           addInterp(ctx, call, val(off + 1, 'interpolation'), 'pil', 'bilinear', via, 'tv-interp');
+          addAntialias(ctx, call, val(off + 3, 'antialias'), true, via);
           return;
         }
         case 'CenterCrop':
@@ -297,6 +299,7 @@ function extractCall(ctx: Ctx, call: PyNode): void {
         const dsize = val(1, 'dsize');
         if (dsize && dsize.k === 'list') addSize(ctx, call, dsize, 'wh', via);
         addInterp(ctx, call, val(5, 'interpolation'), 'cv2', 'bilinear', via, 'cv2-interp');
+        addAntialias(ctx, call, undefined, false, via);
         return;
       }
       case 'tf.image.resize':
@@ -309,6 +312,7 @@ function extractCall(ctx: Ctx, call: PyNode): void {
           if (h?.k === 'num' && w?.k === 'num') add(ctx, call, 'image.size', numList([h.v, w.v]), via, { shown: `${h.v}×${w.v} (H×W)` });
         }
         addInterp(ctx, call, val(2, 'method'), 'none', 'bilinear', via, 'literal');
+        if (name === 'tf.image.resize') addAntialias(ctx, call, val(4, 'antialias'), false, via);
         add(ctx, call, 'image.layout', strV('HWC'), via, { isDefault: true, shown: 'HWC (tf.image)' });
         return;
       }
@@ -353,6 +357,21 @@ function extractCall(ctx: Ctx, call: PyNode): void {
       case 'numpy.flip': {
         const axis = val(1, 'axis');
         if (axis?.k === 'num' && (axis.v === -1 || axis.v === 2)) add(ctx, call, 'image.flip', strV('flip'), via, { shown: 'channel flip' });
+        return;
+      }
+      case 'numpy.frombuffer': {
+        const dt = dtypeName(val(1, 'dtype')) ?? (val(1, 'dtype')?.k === 'ref' ? (val(1, 'dtype') as { name: string }).name.split('.').pop() : undefined);
+        if (dt === 'int16' || dt === 'int32') add(ctx, call, 'audio.pcm_scale', strV('integer PCM'), via, { shown: `integer PCM (np.frombuffer ${dt})` });
+        return;
+      }
+      case 'datetime.timedelta':
+      case 'pandas.Timedelta':
+      case 'pandas.DateOffset':
+      case 'pandas.offsets.DateOffset':
+      case 'numpy.timedelta64':
+      case 'pandas.to_timedelta': {
+        const secs = durationOf(site);
+        if (secs !== undefined) add(ctx, call, 'tabular.span', numV(secs), via, { shown: `${fmtDuration(secs)} (${sliceText(mod, call).slice(0, 40)})` });
         return;
       }
       case 'numpy.clip': {
@@ -419,6 +438,7 @@ function extractCall(ctx: Ctx, call: PyNode): void {
       if (size && pair && !/^(np|numpy|torch)$/.test(recvText)) {
         addSize(ctx, call, size, 'wh', 'PIL Image.resize');
         addInterp(ctx, call, val(1, 'resample'), 'pil', 'bicubic', 'PIL Image.resize', 'pil-interp');
+        addAntialias(ctx, call, undefined, true, 'PIL Image.resize');
       }
       return;
     }
@@ -427,6 +447,14 @@ function extractCall(ctx: Ctx, call: PyNode): void {
       const axes = positional.length === 1 ? numbers(val(0)) : numbers({ k: 'list', items: positional.map((p) => ev.eval(p, mod)) });
       const l = layoutOf(axes);
       if (l) add(ctx, call, 'any.layout', strV(l), `.${method}(${axes!.join(', ')})`);
+      return;
+    }
+    case 'reshape':
+    case 'view': {
+      // reshape(1, 3, H, W) of HWC pixels does not move the channels (a transpose does): recorded, resolved in compare.
+      const dims = positional.length === 1 ? numbers(val(0)) : numbers({ k: 'list', items: positional.map((p) => ev.eval(p, mod)) });
+      if (dims && dims.length === 4 && (dims[1] === 3 || dims[1] === 1) && dims[2] > 4 && dims[3] > 4) add(ctx, call, 'any.layout', strV('CHW by reshape'), `.${method}(${dims.join(', ')})`, { shown: `CHW by .${method}(${dims.join(', ')}) (channels not moved)` });
+      else if (dims && dims.length === 4 && (dims[3] === 3 || dims[3] === 1) && dims[1] > 4 && dims[2] > 4) add(ctx, call, 'any.layout', strV('HWC by reshape'), `.${method}(${dims.join(', ')})`, { shown: `HWC by .${method}(${dims.join(', ')})` });
       return;
     }
     case 'astype':
@@ -446,13 +474,85 @@ function extractCall(ctx: Ctx, call: PyNode): void {
   extractTokenizerCall(ctx, call, recvText + '.' + method, keywords, val);
 }
 
+const ARITH = new Set(['+', '-', '*', '/']);
+
+/** y = a·x + b per channel (lists broadcast), or undefined when the expression is not affine in one operand. */
+interface Affine { a: number[]; b: number[]; leaf: PyNode }
+
+function bcast(x: number[], n: number): number[] {
+  return x.length === n ? x : x.length === 1 ? new Array(n).fill(x[0]) : x;
+}
+
+/** The affine map of an arithmetic expression in exactly one non-constant operand (the pixel array). */
+function affineOf(ctx: Ctx, n: PyNode, depth = 0): Affine | 'const' | undefined {
+  if (depth > 12) return undefined;
+  while (n.type === 'parenthesized_expression' && n.children[0]) n = n.children[0];
+  if (n.type !== 'binary_operator' || !ARITH.has(n.op ?? '')) {
+    const v = ctx.ev.eval(n, ctx.mod);
+    const ns = numbers(v);
+    if (ns && ns.length && ns.length <= 4 && v.k !== 'unknown') return 'const';
+    return { a: [1], b: [0], leaf: n };
+  }
+  const l = field(n, 'left');
+  const r = field(n, 'right');
+  if (!l || !r) return undefined;
+  const la = affineOf(ctx, l, depth + 1);
+  const ra = affineOf(ctx, r, depth + 1);
+  if (!la || !ra || (la === 'const' && ra === 'const')) return la === 'const' && ra === 'const' ? 'const' : undefined;
+  if (la !== 'const' && ra !== 'const') return undefined;
+  const cv = (side: PyNode): number[] => numbers(ctx.ev.eval(side, ctx.mod))!;
+  const f = (la === 'const' ? ra : la) as Affine;
+  const c = la === 'const' ? cv(l) : cv(r);
+  const len = Math.max(f.a.length, f.b.length, c.length);
+  const A = bcast(f.a, len);
+  const B = bcast(f.b, len);
+  const C = bcast(c, len);
+  if (A.length !== len || B.length !== len || C.length !== len) return undefined;
+  switch (n.op) {
+    case '+': return { a: A, b: B.map((x, i) => x + C[i]), leaf: f.leaf };
+    case '-': return la === 'const' ? { a: A.map((x) => -x), b: B.map((x, i) => C[i] - x), leaf: f.leaf } : { a: A, b: B.map((x, i) => x - C[i]), leaf: f.leaf };
+    case '*': return { a: A.map((x, i) => x * C[i]), b: B.map((x, i) => x * C[i]), leaf: f.leaf };
+    case '/': return la === 'const' || C.some((x) => x === 0) ? undefined : { a: A.map((x, i) => x / C[i]), b: B.map((x, i) => x / C[i]), leaf: f.leaf };
+    default: return undefined;
+  }
+}
+
+/**
+ * A whole pixel expression (`(x - 127.5) / 127.5`, `x / 255.0 * 2 - 1`, `(x / 255 - M) / S`) composed into one
+ * affine map y = a·x + b and written as the canonical ((x/255) − mean) / std with mean = −b/(255·a)·… (per channel).
+ * Only for the outermost arithmetic node, with both a scale and an offset.
+ */
+function extractAffine(ctx: Ctx, n: PyNode): boolean {
+  let p = n.parent;
+  while (p?.type === 'parenthesized_expression') p = p.parent;
+  if (p?.type === 'binary_operator' && ARITH.has(p.op ?? '')) return false;
+  const aff = affineOf(ctx, n);
+  if (!aff || aff === 'const') return false;
+  if (aff.a.every((x) => x === 1) || aff.b.every((x) => x === 0) || aff.a.some((x) => !(x > 0))) return false;
+  // y = a·x + b = (x − m)/s  ⇒  s = 1/a, m = −b/a (in the input's units; 0–255 means are folded by compare.ts).
+  const s = aff.a.map((x) => 1 / x);
+  const m = aff.b.map((x, i) => -x * s[i]);
+  if (s.some((x) => x > 1e4) || m.some((x) => Math.abs(x) > 1e4)) return false;
+  const txt = sliceText(ctx.mod, n).replace(/\s+/g, ' ').slice(0, 40);
+  const r4 = (xs: number[]): string => xs.map((x) => +x.toFixed(4)).join(', ');
+  add(ctx, n, 'any.img_mean', numList(m), 'hand-written affine', { shown: `(${r4(m)}) (${txt})` });
+  add(ctx, n, 'any.img_std', numList(s), 'hand-written affine', { shown: `(${r4(s)}) (${txt})` });
+  (ctx.affine ??= []).push(n);
+  return true;
+}
+
 function extractArithmetic(ctx: Ctx, n: PyNode): void {
   const { mod, ev } = ctx;
   const op = n.op;
+  if (op && ARITH.has(op)) extractAffine(ctx, n);
   const right = field(n, 'right');
   const left = field(n, 'left');
   if (!right || !left) return;
   if (op === '/' || op === '*') {
+    // `Rescaling(1.0 / 255)`: the layer's argument, reported by the layer itself.
+    let up = n.parent;
+    while (up && (up.type === 'argument_list' || up.type === 'keyword_argument' || up.type === 'parenthesized_expression')) up = up.parent;
+    if (up?.type === 'call' && /(Rescaling|Normalization)$/.test(sliceText(mod, field(up, 'function') ?? up))) return;
     const r = ev.eval(right, mod);
     if (r.k === 'num') {
       const scale = op === '/' ? 1 / r.v : r.v;
@@ -482,9 +582,17 @@ function extractArithmetic(ctx: Ctx, n: PyNode): void {
           return;
         }
       }
+      if ([32768, 32767, 2147483648, 2147483647].some((d) => Math.abs(scale * d - 1) < 1e-12)) {
+        add(ctx, n, 'audio.pcm_scale', strV('float [-1, 1]'), 'hand-written', { shown: `float [-1, 1] (${sliceText(mod, n).slice(0, 40)})` });
+        return;
+      }
       if (Math.abs(scale * 255 - 1) < 1e-6 || Math.abs(scale * 65535 - 1) < 1e-9) {
         add(ctx, n, 'image.scale', numV(scale), 'hand-written', { shown: `1/${Math.round(1 / scale)} (${sliceText(mod, n).slice(0, 40)})` });
       }
+      return;
+    }
+    if (op === '/' && /iinfo\s*\(\s*(np\.|numpy\.)?int(16|32)|2\s*\*\*\s*(15|31)/.test(sliceText(mod, right))) {
+      add(ctx, n, 'audio.pcm_scale', strV('float [-1, 1]'), 'hand-written', { shown: `float [-1, 1] (${sliceText(mod, n).slice(0, 40)})` });
       return;
     }
     if (op === '/' && r.k === 'list' && numbers(r)) {
@@ -564,7 +672,36 @@ function classifyDomains(ctx: Ctx): void {
   }
   const moduleImage = [...fnDomain.values()].some((d) => d.image);
   const out: Fact[] = [];
+  // Inside a pixel expression composed into one affine map (image code), the step-by-step facts of its parts
+  // give way to the composed ones; outside image code the composed ones are dropped instead.
+  // When the step-by-step facts of an expression already give both mean and std (`(x - MEAN) / STD`), they win:
+  // they point at the literals and carry quick fixes.
+  const complete = new Set<PyNode>();
+  for (const a of ctx.affine ?? []) {
+    const inner = ctx.facts.filter((f) => f.via === 'hand-written' && isWithin(f.node, a));
+    const m = numbers(inner.find((f) => /\.mean$/.test(f.key))?.value);
+    const sd = numbers(inner.find((f) => /\.std$/.test(f.key))?.value);
+    const composedM = numbers(ctx.facts.find((f) => f.node === a && f.key === 'any.img_mean')?.value);
+    const composedS = numbers(ctx.facts.find((f) => f.node === a && f.key === 'any.img_std')?.value);
+    if (!m || !sd || !composedM || !composedS) continue;
+    // Same map? step facts: y = (scale·x − m)/sd; composed: y = (x − M)/S.
+    const sc = numbers(inner.find((f) => /\.scale$/.test(f.key))?.value)?.[0] ?? 1;
+    const n = Math.max(m.length, sd.length, composedM.length, composedS.length);
+    const at = (xs: number[], i: number): number => xs[xs.length === 1 ? 0 : i];
+    let same = true;
+    for (let i = 0; i < n && same; i++) {
+      const A1 = sc / at(sd, i);
+      const B1 = -at(m, i) / at(sd, i);
+      const A2 = 1 / at(composedS, i);
+      const B2 = -at(composedM, i) / at(composedS, i);
+      same = Math.abs(A1 - A2) <= 1e-6 * Math.max(Math.abs(A1), Math.abs(A2)) && Math.abs(B1 - B2) <= 1e-6 * Math.max(1, Math.abs(B1), Math.abs(B2));
+    }
+    if (same) complete.add(a);
+  }
+  const shadowed = (f: Fact): boolean => f.via === 'hand-written' && !!ctx.affine?.some((a) => !complete.has(a) && isWithin(f.node, a));
   for (const f of ctx.facts) {
+    if (shadowed(f) && fnDomain.get(fnOf(f))?.image) continue;
+    if (f.via === 'hand-written affine' && [...complete].some((a) => a === f.node)) continue;
     if (!f.key.startsWith('any.')) {
       out.push(f);
       continue;
@@ -572,6 +709,11 @@ function classifyDomains(ctx: Ctx): void {
     const d = fnDomain.get(fnOf(f));
     const rest = f.key.slice(4);
     const image = d?.image || (!d?.tabular && moduleImage && !rest.startsWith('clip:') && !rest.startsWith('clip'));
+    if (rest.startsWith('img_')) {
+      // Composed pixel arithmetic: image steps only.
+      if (d?.image) out.push({ ...f, key: `image.${rest.slice(4)}` });
+      continue;
+    }
     if (image) {
       if (rest.startsWith('clip')) out.push({ ...f, key: 'image.clip' });
       else out.push({ ...f, key: `image.${rest}` });
@@ -580,4 +722,64 @@ function classifyDomains(ctx: Ctx): void {
     // dtype and layout casts outside image code are bookkeeping, not preprocessing facts.
   }
   ctx.facts = out;
+}
+
+function durationOf(site: CallSite): number | undefined {
+  const first = site.val(0);
+  if (site.name === 'numpy.timedelta64') {
+    const u = site.val(1);
+    return first?.k === 'num' && u?.k === 'str' ? parseDuration(`${first.v}${u.v}`) : undefined;
+  }
+  if (first?.k === 'str') return parseDuration(first.v);
+  if (site.name === 'pandas.Timedelta' || site.name === 'pandas.to_timedelta') {
+    const unit = site.val(1, 'unit');
+    if (first?.k === 'num' && unit?.k === 'str') return parseDuration(`${first.v}${unit.v}`);
+  }
+  let total = 0;
+  let any = false;
+  for (const [kw, mult] of [['weeks', 604800], ['days', 86400], ['hours', 3600], ['minutes', 60], ['seconds', 1]] as const) {
+    const v = site.keywords.has(kw) ? site.val(-1, kw) : undefined;
+    if (!v) continue;
+    if (v.k !== 'num') return undefined;
+    total += v.v * mult;
+    any = true;
+  }
+  if (!any && site.name === 'datetime.timedelta' && first?.k === 'num') return first.v * 86400;
+  return any ? total : undefined;
+}
+
+
+const CLEAN_NAME = /clean|strip_html|remove_(punct|stop|html|url|accent|emoji|special)|sanitize|normali[sz]e_text|preprocess_text|text_norm/i;
+
+/**
+ * Calls of a project text-cleaning function (`clean_text(s)`, a helper defined in the module or imported from the
+ * project): a text step of its own, compared by presence (`text.clean`).
+ */
+function extractTextCleaning(ctx: Ctx): void {
+  const { mod } = ctx;
+  for (const [name, calls] of mod.callsByName) {
+    const last = name.split('.').pop() ?? name;
+    if (!CLEAN_NAME.test(last) || /image|img|pixel|audio|wave/i.test(last)) continue;
+    const local = mod.functions.get(last);
+    const imported = mod.fromImports.get(last);
+    if (!local && !imported) continue;
+    if (local && !/re\.sub|\.replace\(|\.lower\(|\.strip\(|translate|unicodedata|unidecode|html|\.sub\(/.test(sliceText(mod, local.node))) continue;
+    for (const call of calls) {
+      if (enclosingFunction(mod, call)?.node === local?.node) continue; // recursion inside the helper itself
+      add(ctx, call, 'text.clean', strV('custom cleaning'), `${last}()`, { shown: `${last}() (custom text cleaning)` });
+    }
+  }
+}
+
+/**
+ * Resize antialiasing: written (`antialias=False`) or the library's default from the table (torchvision ≥ 0.17
+ * and PIL antialias; cv2 and tf.image.resize do not). Compared only when one side writes it (compare.ts).
+ */
+function addAntialias(ctx: Ctx, call: PyNode, v: Value | undefined, def: boolean, via: string): void {
+  if (v && v.k !== 'bool' && v.k !== 'none') {
+    add(ctx, call, 'image.antialias', { k: 'unknown' }, via, { shown: '? (not resolved)' });
+    return;
+  }
+  const on = v?.k === 'bool' ? v.v : def;
+  add(ctx, call, 'image.antialias', { k: 'bool', v: on }, via, { isDefault: !v || v.k === 'none', shown: `${on ? 'on' : 'off'}${v && v.k === 'bool' ? '' : ` (${via} default)`}`, fixStyle: 'literal' });
 }

@@ -7,7 +7,20 @@ export function extractAudioCall(ctx: Ctx, c: CallSite): boolean {
   const { call, val, via } = c;
   const name = c.name ?? '';
   switch (name) {
+    case 'scipy.io.wavfile.read':
+      // Integer PCM as stored (int16 for most WAVs): not in [-1, 1].
+      add(ctx, call, 'audio.pcm_scale', strV('integer PCM'), via, { shown: `integer PCM (${name})` });
+      return true;
+    case 'soundfile.read':
+    case 'torchaudio.load': {
+      const dt = val(-1, name === 'soundfile.read' ? 'dtype' : 'normalize');
+      const raw = name === 'soundfile.read' ? dt?.k === 'str' && /int/.test(dt.v) : dt?.k === 'bool' && !dt.v;
+      add(ctx, call, 'audio.pcm_scale', strV(raw ? 'integer PCM' : 'float [-1, 1]'), via, { shown: raw ? `integer PCM (${name})` : `float [-1, 1] (${name})`, isDefault: !dt });
+      if (name === 'torchaudio.load') return false;
+      return true;
+    }
     case 'librosa.load': {
+      add(ctx, call, 'audio.pcm_scale', strV('float [-1, 1]'), via, { shown: 'float [-1, 1] (librosa.load)', isDefault: true });
       const sr = val(1, 'sr');
       add(ctx, call, 'audio.sample_rate', sr ?? numV(22050), via, { isDefault: !sr, shown: sr ? undefined : '22050 (librosa default)', fixStyle: 'literal' });
       return true;
@@ -32,6 +45,12 @@ export function extractAudioCall(ctx: Ctx, c: CallSite): boolean {
       add(ctx, call, 'audio.win_length', win ?? numV(nf), via, { isDefault: !win, shown: win ? undefined : `${nf} (= n_fft)`, fixStyle: 'literal' });
       const mels = val(-1, 'n_mels');
       add(ctx, call, 'audio.n_mels', mels ?? numV(128), via, { isDefault: !mels, shown: mels ? undefined : '128 (librosa default)', fixStyle: 'literal' });
+      const fmin = val(-1, 'fmin');
+      add(ctx, call, 'audio.fmin', fmin ?? numV(0), via, { isDefault: !fmin, shown: fmin ? undefined : '0 (librosa default)', fixStyle: 'literal' });
+      const fmax = val(-1, 'fmax');
+      if (fmax) add(ctx, call, 'audio.fmax', fmax, via, { fixStyle: 'literal' });
+      const power = val(-1, 'power');
+      add(ctx, call, 'audio.power', power ?? numV(2), via, { isDefault: !power, shown: power ? undefined : '2.0 (librosa default)', fixStyle: 'literal' });
       if (name.endsWith('mfcc')) {
         const n = val(-1, 'n_mfcc');
         add(ctx, call, 'audio.n_mfcc', n ?? numV(20), via, { isDefault: !n, shown: n ? undefined : '20 (librosa default)', fixStyle: 'literal' });
@@ -45,6 +64,7 @@ export function extractAudioCall(ctx: Ctx, c: CallSite): boolean {
       add(ctx, call, 'audio.feature_sr', sr ?? numV(16000), via, { isDefault: !sr, shown: sr ? undefined : '16000 (torchaudio default)', fixStyle: 'literal' });
       const mk = isMfcc ? val(-1, 'melkwargs') : undefined;
       const get = (i: number, kw: string): Value | undefined => {
+        if (isMfcc && mk && mk.k !== 'dict') return { k: 'unknown' };
         if (isMfcc) {
           const d = mk?.k === 'dict' ? mk.entries.find(([k]) => k.k === 'str' && k.v === kw)?.[1] : undefined;
           return d;
@@ -61,6 +81,14 @@ export function extractAudioCall(ctx: Ctx, c: CallSite): boolean {
       add(ctx, call, 'audio.hop_length', hop ?? numV(Math.floor(wl / 2)), via, { isDefault: !hop, shown: hop ? undefined : `${Math.floor(wl / 2)} (= win_length // 2)`, fixStyle: 'literal' });
       const mels = get(7, 'n_mels');
       add(ctx, call, 'audio.n_mels', mels ?? numV(128), via, { isDefault: !mels, shown: mels ? undefined : '128 (torchaudio default)', fixStyle: 'literal' });
+      const fmin = get(4, 'f_min');
+      add(ctx, call, 'audio.fmin', fmin ?? numV(0), via, { isDefault: !fmin, shown: fmin ? undefined : '0 (torchaudio default)', fixStyle: 'literal' });
+      const fmax = get(5, 'f_max');
+      if (fmax && fmax.k !== 'none') add(ctx, call, 'audio.fmax', fmax, via, { fixStyle: 'literal' });
+      if (!isMfcc) {
+        const power = get(8, 'power');
+        add(ctx, call, 'audio.power', power ?? numV(2), via, { isDefault: !power, shown: power ? undefined : '2.0 (torchaudio default)', fixStyle: 'literal' });
+      }
       if (isMfcc) {
         const n = val(1, 'n_mfcc');
         add(ctx, call, 'audio.n_mfcc', n ?? numV(40), via, { isDefault: !n, shown: n ? undefined : '40 (torchaudio default)', fixStyle: 'literal' });

@@ -29,6 +29,8 @@ export interface Ctx {
   mod: ModuleIndex;
   ev: Evaluator;
   facts: Fact[];
+  /** Pixel expressions already composed into one affine map (their sub-expressions add no facts). */
+  affine?: PyNode[];
 }
 
 export const numList = (xs: number[]): Value => ({ k: 'list', items: xs.map((v) => ({ k: 'num', v }) as Value), tuple: true });
@@ -100,6 +102,11 @@ export function columnOf(ctx: Ctx, call: PyNode): string | undefined {
 }
 
 export function add(ctx: Ctx, node: PyNode, key: string, value: Value, via: string, extra: Partial<Fact> = {}): void {
+  // A default is only a default when every argument is written: `f(**cfg)` / `f(*args)` may set it.
+  if (extra.isDefault && node.type === 'call' && hasSplat(node)) {
+    value = { k: 'unknown' };
+    extra = { ...extra, isDefault: false, shown: '? (set by **kwargs)', origin: undefined };
+  }
   const origin = extra.origin ?? (value.o && value.o.literal ? value.o : undefined);
   ctx.facts.push({ key, value, node, mod: ctx.mod, via, context: contextOf(ctx.mod, node), origin, ...extra });
 }
@@ -125,9 +132,14 @@ export function addSize(ctx: Ctx, node: PyNode, v: Value, order: 'hw' | 'wh', vi
 }
 
 export function addInterp(ctx: Ctx, node: PyNode, v: Value | undefined, numbering: 'cv2' | 'pil' | 'none', def: string, via: string, style: FixStyle, random = false): void {
-  const name = v && v.k !== 'unknown' ? interpolationName(v, numbering) : def;
+  if (v && v.k === 'unknown') {
+    // Written but not followed: unknown, not the default.
+    add(ctx, node, 'image.interpolation', { k: 'unknown' }, via, { shown: '? (not resolved)', random });
+    return;
+  }
+  const name = v ? interpolationName(v, numbering) : def;
   if (!name) return;
-  const isDefault = !v || v.k === 'unknown';
+  const isDefault = !v;
   add(ctx, node, 'image.interpolation', strV(name), via, {
     shown: isDefault ? `${name} (default)` : name,
     isDefault,
@@ -220,3 +232,29 @@ export function fmtScale(v: number): string {
   return Math.abs(v * 255 - 1) < 1e-6 ? '1/255' : String(+v.toPrecision(4));
 }
 
+
+/** True when a call passes `*args` or `**kwargs`. */
+export function hasSplat(call: PyNode): boolean {
+  const args = call.children.find((c) => c.type === 'argument_list');
+  return !!args && args.children.some((c) => c.type === 'dictionary_splat' || c.type === 'list_splat');
+}
+
+const UNIT_SECONDS: Record<string, number> = {
+  s: 1, sec: 1, second: 1, seconds: 1, S: 1, T: 60, min: 60, minute: 60, minutes: 60, m: 60, h: 3600, H: 3600, hour: 3600, hours: 3600,
+  d: 86400, D: 86400, day: 86400, days: 86400, w: 604800, W: 604800, week: 604800, weeks: 604800,
+};
+
+/** Seconds of a pandas offset alias or a duration string (`"7D"`, `"168H"`, `"30min"`, `"2 days"`). */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)?\s*([A-Za-z]+)\s*$/.exec(text);
+  if (!m) return undefined;
+  const unit = UNIT_SECONDS[m[2]] ?? UNIT_SECONDS[m[2].toLowerCase()];
+  return unit === undefined ? undefined : (m[1] ? Number(m[1]) : 1) * unit;
+}
+
+export function fmtDuration(secs: number): string {
+  if (secs % 86400 === 0) return `${secs / 86400} day(s)`;
+  if (secs % 3600 === 0) return `${secs / 3600} hour(s)`;
+  if (secs % 60 === 0) return `${secs / 60} minute(s)`;
+  return `${secs} s`;
+}

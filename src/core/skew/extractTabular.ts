@@ -3,7 +3,7 @@
  * statistics fitted or recomputed on the request, categorical maps and unknown handling, clipping, transforms,
  * windows.
  */
-import { add, addClip, columnOf, containsStatCall, sliceText, strV, subscriptKey, truncate, type CallSite, type Ctx } from './extractCommon';
+import { add, addClip, columnOf, containsStatCall, fmtDuration, parseDuration, sliceText, strV, subscriptKey, truncate, type CallSite, type Ctx } from './extractCommon';
 import { callArgs, enclosingFunction } from './moduleIndex';
 import { dottedName, field, type PyNode } from './pyAst';
 import { strings, type Value } from './values';
@@ -87,6 +87,14 @@ export function extractTabularMethod(ctx: Ctx, c: CallSite): boolean {
       } else if (v && v.k !== 'unknown' && v.k !== 'ref') {
         const col = subscriptKey(ctx, recvNode) ?? '*';
         add(ctx, call, `tabular.fill:${col}`, v, '.fillna()', { name: col, fixStyle: 'literal' });
+      } else {
+        // `df.fillna(medians)` with `medians = df[NUM].median()…` earlier: a statistic of the data (saved at training).
+        const arg = node(0, 'value');
+        const nameText = arg?.type === 'identifier' ? arg.text : arg?.type === 'subscript' ? sliceText(mod, field(arg, 'value') ?? arg) : undefined;
+        if (nameText && /^\w+$/.test(nameText) && new RegExp(`\\b${nameText}\\s*=[^\\n]*\\.(median|mean|mode|quantile)\\(`).test(mod.source)) {
+          const col = (arg?.type === 'subscript' ? subscriptKey(ctx, arg) : undefined) ?? subscriptKey(ctx, recvNode) ?? '*';
+          add(ctx, call, `tabular.fill:${col}`, strV('statistic of the data'), '.fillna()', { shown: `${nameText} (computed from the data at training)`, name: col, computed: true });
+        }
       }
       return true;
     }
@@ -103,6 +111,9 @@ export function extractTabularMethod(ctx: Ctx, c: CallSite): boolean {
       const w = val(0, kw) ?? (method === 'ewm' ? val(-1, 'alpha') ?? val(-1, 'halflife') ?? val(-1, 'com') : undefined);
       const col = columnOf(ctx, call) ?? '*';
       if (w && w.k !== 'unknown') add(ctx, call, `tabular.window:${col}:${method}`, w, `.${method}()`, { name: col, fixStyle: 'literal' });
+      // A time-based window ('7D', '168H') is also a span, compared in seconds across pandas idioms.
+      const secs = w?.k === 'str' ? parseDuration(w.v) : undefined;
+      if (secs !== undefined) add(ctx, call, 'tabular.span', { k: 'num', v: secs }, `.${method}()`, { shown: `${fmtDuration(secs)} (.${method}('${(w as { v: string }).v}'))` });
       return true;
     }
     case 'fit':

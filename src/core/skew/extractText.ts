@@ -3,6 +3,7 @@
  * and its side, lower-casing, stripping, unicode normalisation.
  */
 import { add, strV, truncate, type CallSite, type Ctx } from './extractCommon';
+import { DEFAULTS } from './library';
 import type { PyNode } from './pyAst';
 import type { Value } from './values';
 
@@ -16,6 +17,15 @@ export function extractTextCall(ctx: Ctx, c: CallSite): boolean {
       if (form?.k === 'str') add(ctx, call, 'text.unicode', form, via, { fixStyle: 'literal' });
       return true;
     }
+    case 'sklearn.feature_extraction.text.CountVectorizer':
+    case 'sklearn.feature_extraction.text.TfidfVectorizer':
+    case 'sklearn.feature_extraction.text.HashingVectorizer': {
+      // The fitted vectorizer is pickled with the model, so its lower-casing happens at serving too.
+      const lc = val(-1, 'lowercase');
+      const on = lc?.k === 'bool' ? lc.v : lc ? undefined : DEFAULTS.sklearnVectorizer.lowercase;
+      if (on !== undefined) add(ctx, call, 'text.lowercase', { k: 'bool', v: on }, via, { isDefault: !lc, inModel: true, shown: on ? `lower-cased (${name.split('.').pop()} lowercase=${lc ? 'True' : 'True default'})` : 'not lower-cased (lowercase=False)' });
+      return true;
+    }
     case 'tokenizers.normalizers.Lowercase':
       add(ctx, call, 'text.lowercase', { k: 'bool', v: true }, via, { shown: 'lower-cased (normalizer)' });
       return true;
@@ -27,6 +37,7 @@ export function extractTextCall(ctx: Ctx, c: CallSite): boolean {
     const ckpt = val(0, 'pretrained_model_name_or_path');
     const key = /FeatureExtractor/.test(tokLoad[2]) ? 'audio.extractor' : /ImageProcessor/.test(tokLoad[2]) ? 'image.processor' : 'text.tokenizer';
     if (ckpt?.k === 'str') add(ctx, call, key, ckpt, via, { fixStyle: 'literal' });
+    else add(ctx, call, key, { k: 'unknown' }, via, { shown: '? (checkpoint not resolved)' });
     const lc = val(-1, 'do_lower_case');
     if (lc?.k === 'bool') add(ctx, call, 'text.lowercase', lc, via, { shown: lc.v ? 'lower-cased (do_lower_case)' : 'not lower-cased (do_lower_case=False)' });
     const side = val(-1, 'padding_side');

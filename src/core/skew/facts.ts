@@ -26,6 +26,8 @@ export interface Fact {
   context: string;
   /** A random augmentation (ignored on the training side; a finding on the serving side). */
   random?: boolean;
+  /** The value is a statistic computed from the data (not a literal): compared with a literal at warning level. */
+  computed?: boolean;
   /** The step is part of the model (a Keras layer in the model, a torch module's forward): done at serving too. */
   inModel?: boolean;
   /** The value is the library's default (nothing written in the code). */

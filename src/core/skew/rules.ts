@@ -56,6 +56,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   'tabular.transform': { kind: 'transform', label: "Transform of '{a}'", severity: 'error', oneSided: true, hints: /np\.(log|log1p|log2|log10|sqrt|exp|expm1|power|cbrt)\b|math\.(log|sqrt|exp)|\.apply\(|\.transform\(|boxcox|PowerTransformer|FunctionTransformer|QuantileTransformer/i },
   'tabular.clip': { kind: 'clip', label: "Clipping of '{a}'", severity: 'warning', oneSided: true, hints: /clip|clamp|\bmin\(|\bmax\(|minimum|maximum|where|lower=|upper=|quantile/i },
   'tabular.window': { kind: 'window', label: "{b} window of '{a}'", severity: 'error', oneSided: true, hints: /rolling|window|resample|timedelta|Timedelta|days|hours|ewm|shift|DateOffset|freq/i },
+  'tabular.span': { kind: 'window', label: 'Time window', severity: 'error' },
   'tabular.categories': { kind: 'categories', label: 'Categories {a}', severity: 'error' },
   'tabular.map': { kind: 'category-map', label: "Category map {a}['{b}']", severity: 'error' },
   'tabular.unknown': { kind: 'unknown-category', label: 'Value for categories missing from {a}', severity: 'error' },
