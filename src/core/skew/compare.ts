@@ -298,6 +298,8 @@ function lowercaseOf(side: SideFacts): { on: boolean | undefined; fact?: Fact } 
     return { on: last.value.k === 'bool' && last.value.v, fact: last };
   }
   const toks = side.get('text.tokenizer') ?? [];
+  // No tokenizer and no explicit step: whatever tokenizes (a pipeline, a pickled model) is not visible.
+  if (!toks.length) return { on: undefined };
   for (const tok of toks) {
     if (tok.value.k !== 'str') return { on: undefined };
     const lc = checkpointLowercases(tok.value.v);
@@ -352,18 +354,38 @@ function finding(key: string, t: Fact | undefined, s: Fact | undefined, message?
 export function openReason(key: string, other: SideContext | undefined, otherName: 'training' | 'serving'): string | undefined {
   if (!other) return undefined;
   const { hints } = keyInfo(key);
+  const [base, column] = key.split(':');
+  // A step of one column (fill, clip, transform of 'age') whose column is not known: which one is open.
+  if (base.startsWith('tabular.') && column === '*') return `the column of this step is not known, so ${otherName} cannot be checked for it`;
+  // For a step of a named column, only the other side's lines that name the column can be that step.
+  // Pixels handed to the model as uint8 with no float conversion: the model must scale/normalize them itself.
+  if (/^image\.(scale|mean|std|standardize)$/.test(base) && otherName === 'serving') {
+    const all = other.code.map((c) => c.text).join('\n');
+    if (/uint8/.test(all) && !/float|ToTensor|to_tensor|ToDtype|convert_image_dtype|\/\s*255/.test(all)) return 'serving hands uint8 pixels to the model, so the scaling/normalization must happen inside it';
+  }
+  // Time windows are written in many idioms that do not name the column (filters on a timestamp).
+  const colRe = base.startsWith('tabular.') && base !== 'tabular.window' && column ? new RegExp(`["'.]${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) : undefined;
   if (hints) {
     for (const { file, text } of other.code) {
-      const m = hints.exec(text);
-      if (m) {
-        const line = text.slice(0, m.index).split('\n').length;
-        const lineText = text.split('\n')[line - 1].trim().slice(0, 80);
-        return `${otherName} code at ${path.basename(file)}:${line} (\`${lineText}\`) may do this step in a way the analysis does not model`;
+      const lines = text.split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        if (colRe) {
+          // A line naming the column, with the step's keyword within 4 lines of it (multi-line dicts, loops).
+          if (!colRe.test(lines[i])) continue;
+          const near = lines.slice(Math.max(0, i - 4), i + 5).join('\n');
+          if (!hints.test(near)) continue;
+        } else if (!hints.test(lines[i])) continue;
+        return `${otherName} code at ${path.basename(file)}:${i + 1} (\`${lines[i].trim().slice(0, 80)}\`) may do this step in a way the analysis does not model`;
       }
     }
   }
   if (other.opaque.length) return `${otherName} calls code the analysis cannot read: ${other.opaque[0]}`;
   return undefined;
+}
+
+/** A checkpoint path that is a folder on disk rather than a hub name (`/mnt/models/x`, `./artifacts/tok`, `C:\\m`). */
+export function isLocalPath(v: string): boolean {
+  return /^(\/|\.{1,2}\/|~|[A-Za-z]:\\)/.test(v) || v.split('/').length > 2 || /\\/.test(v);
 }
 
 /** An information-level "could not verify" note (never an error, never fails `review`). */
@@ -496,8 +518,28 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
       findings.push(...compareFeatures(tl, sl));
       continue;
     }
+    // A checkpoint loaded from a folder (a deployment artifact) may hold the other side's checkpoint.
+    if (/^(text\.tokenizer|image\.processor|audio\.extractor)$/.test(key)) {
+      const local = [...tl, ...sl].find((f) => f.value.k === 'str' && isLocalPath(f.value.v));
+      if (local && !tl.some((a) => sl.some((b) => equalFacts(key, a, b)))) {
+        const other = tl.includes(local) ? sl[sl.length - 1] : tl[tl.length - 1];
+        if (other) findings.push(unverified(key, tl.includes(local) ? 'serving' : 'training', other, `the ${tl.includes(local) ? 'training' : 'serving'} side loads it from the folder ${display(local.value)} (${path.basename(local.mod.file)}:${local.node.row + 1}), which may hold the same checkpoint`));
+        continue;
+      }
+    }
     if (tl.length && sl.length) {
       if (tl.some((a) => sl.some((b) => equalFacts(key, a, b)))) continue;
+      if (key === 'image.color') {
+        // GRAY on one side vs RGB made from gray on the other: equal when the gray side repeats the channel by hand.
+        const gray = [...tl, ...sl].find((f) => f.value.k === 'str' && f.value.v === 'GRAY');
+        const rgbFromGray = [...tl, ...sl].find((f) => f.value.k === 'str' && f.value.v === 'RGB' && /GRAY|gray/.test(shown(f)));
+        const graySide = gray && tl.includes(gray) ? cmp.training : cmp.serving;
+        const rep = graySide?.code.map((c) => /np\.(stack|repeat|tile|dstack|concatenate)\b|cv2\.merge|\.repeat\(|\.expand\(|GRAY2RGB|GRAY2BGR|ToRGB|grayscale_to_rgb|convert\(\s*["']RGB/.exec(c.text)).find(Boolean);
+        if (gray && (rgbFromGray || rep) && rep) {
+          findings.push(unverified(key, tl.includes(gray) ? 'serving' : 'training', tl.includes(gray) ? sl[sl.length - 1] : tl[tl.length - 1], `the gray side may repeat the channel by hand (\`${rep[0]}\`)`));
+          continue;
+        }
+      }
       const tf = tl.find((f) => !f.isDefault) ?? tl[tl.length - 1];
       const sf = sl[sl.length - 1];
       const out = finding(key, tf, sf);
@@ -532,6 +574,8 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
     }
     const side = tl.length ? 'training' : 'serving';
     const mine = tl.length ? tl[tl.length - 1] : sl[sl.length - 1];
+    // A time-based rolling window ('7D') is compared as a span when the other side filters by time instead.
+    if (key.startsWith('tabular.window:') && (tl.length ? s : t).get('tabular.span')?.length && (mine.value.k === 'str')) continue;
     // Done inside the model: the model carries the step to serving.
     if (side === 'training' && cmp.serving?.inModel.has(key)) continue;
     // Precision policy: "no counterpart" only when the other side's pipeline is closed for this step.
@@ -544,8 +588,19 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
   }
 
   // A fitted vectorizer that lower-cases is pickled with the model: both sides lower-case through it.
-  const vectorizerLowercases = modelSteps.some((f) => f.key === 'text.lowercase' && f.value.k === 'bool' && f.value.v);
-  if (tDomains.has('text') && sDomains.has('text') && !vectorizerLowercases) {
+  const vectorizer = modelSteps.find((f) => f.key === 'text.lowercase');
+  const vectorizerLowercases = vectorizer?.value.k === 'bool' && vectorizer.value.v;
+  if (vectorizer && !vectorizerLowercases) {
+    // A fitted vectorizer with lowercase=False tokenizes on both sides: lower-casing is what each side writes.
+    const te = t.get('text.lowercase')?.find((f) => f.value.k === 'bool' && f.value.v);
+    const se = s.get('text.lowercase')?.find((f) => f.value.k === 'bool' && f.value.v);
+    if (!!te !== !!se) {
+      const msg = `Lower-casing differs from training: ${se ? shown(se) : 'not lower-cased'} (serving) vs ${te ? shown(te) : `not lower-cased (${shown(vectorizer)})`} (training)`;
+      const out = finding('text.lowercase', te ?? vectorizer, se, msg);
+      delete out.fix;
+      findings.push(out);
+    }
+  } else if (tDomains.has('text') && sDomains.has('text') && !vectorizerLowercases) {
     const tl = lowercaseOf(t);
     const sl = lowercaseOf(s);
     if (tl.on === undefined || sl.on === undefined) {

@@ -350,6 +350,11 @@ export class Evaluator {
           return recv.k === 'list' || recv.k === 'num' || recv.k === 'file' ? recv : UNKNOWN;
         }
         if ((method === 'read' || method === 'read_text') && recv.k === 'file') return recv;
+        // Path(__file__).with_name("cfg.json"), Path(__file__).parent.joinpath("cfg.yaml"): a file next to the code.
+        if ((method === 'with_name' || method === 'joinpath') && recv.k === 'file') {
+          const seg = this.eval(arg(0), mod);
+          if (seg.k === 'str') return { k: 'file', path: method === 'joinpath' && recv.path !== '.' && !/^(\.|__file__)/.test(recv.path) && !/\.(py|ya?ml|json)$/i.test(recv.path) ? `${recv.path}/${seg.v}` : seg.v };
+        }
         if (method === 'open' && recv.k === 'file') return recv;
         if (method === 'split' && recv.k === 'str') {
           const sep = this.eval(arg(0), mod);

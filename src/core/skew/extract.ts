@@ -57,6 +57,16 @@ export function extractFacts(mod: ModuleIndex, ev: Evaluator): Fact[] {
       // same
     }
   });
+  for (const entry of ctx.channels?.values() ?? []) {
+    for (const key of ['mean', 'std'] as const) {
+      const list = entry[key];
+      if (list.length < 3) continue;
+      const filled = Array.from({ length: list.length }, (_, i) => list[i]);
+      if (filled.some((x) => !x)) continue;
+      add(ctx, filled[0]!.node, `any.${key}`, numList(filled.map((x) => x!.v)), 'hand-written', { shown: `(${filled.map((x) => x!.v).join(', ')}) (per-channel ${key === 'mean' ? '-=' : '/='})` });
+    }
+  }
+  mergeIntervals(ctx);
   extractTextCleaning(ctx);
   classifyDomains(ctx);
   markInModel(ctx);
@@ -360,7 +370,9 @@ function extractCall(ctx: Ctx, call: PyNode): void {
         return;
       }
       case 'numpy.frombuffer': {
-        const dt = dtypeName(val(1, 'dtype')) ?? (val(1, 'dtype')?.k === 'ref' ? (val(1, 'dtype') as { name: string }).name.split('.').pop() : undefined);
+        const dv = val(1, 'dtype');
+        const raw = dv?.k === 'ref' ? dv.name.split('.').pop() : dv?.k === 'str' ? dv.v : undefined;
+        const dt = raw && /^([<>=|]?i2|int16|short|h)$/.test(raw) ? 'int16' : raw && /^([<>=|]?i4|int32)$/.test(raw) ? 'int32' : undefined;
         if (dt === 'int16' || dt === 'int32') add(ctx, call, 'audio.pcm_scale', strV('integer PCM'), via, { shown: `integer PCM (np.frombuffer ${dt})` });
         return;
       }
@@ -370,8 +382,12 @@ function extractCall(ctx: Ctx, call: PyNode): void {
       case 'pandas.offsets.DateOffset':
       case 'numpy.timedelta64':
       case 'pandas.to_timedelta': {
+        // Only a look-back (`now - timedelta(days=7)`) is a window; `day + timedelta(days=1)` shifts a date.
+        let up = call.parent;
+        while (up?.type === 'parenthesized_expression') up = up.parent;
         const secs = durationOf(site);
-        if (secs !== undefined) add(ctx, call, 'tabular.span', numV(secs), via, { shown: `${fmtDuration(secs)} (${sliceText(mod, call).slice(0, 40)})` });
+        if (secs === undefined || up?.type !== 'binary_operator' || up.op !== '-' || !isWithin(call, field(up, 'right') ?? up)) return;
+        add(ctx, call, 'tabular.span', numV(secs), via, { shown: `${fmtDuration(secs)} (${sliceText(mod, call).slice(0, 40)})` });
         return;
       }
       case 'numpy.clip': {
@@ -526,8 +542,13 @@ function extractAffine(ctx: Ctx, n: PyNode): boolean {
   let p = n.parent;
   while (p?.type === 'parenthesized_expression') p = p.parent;
   if (p?.type === 'binary_operator' && ARITH.has(p.op ?? '')) return false;
+  // Geometry (`int(round((w - CROP) / 2))`, `(h - size) // 2`) is not pixel arithmetic.
+  let wrap = p;
+  while (wrap && (wrap.type === 'argument_list' || wrap.type === 'parenthesized_expression')) wrap = wrap.parent;
+  if (wrap?.type === 'call' && /^(int|round|math\.floor|math\.ceil|floor|ceil|range|slice)$/.test(sliceText(ctx.mod, field(wrap, 'function') ?? wrap))) return false;
   const aff = affineOf(ctx, n);
   if (!aff || aff === 'const') return false;
+  if (/^(h|w|height|width|size|top|left|right|bottom|x0|y0|x1|y1|pad|offset|crop|side|short|long|n|i|j|k|idx|index|length|len|t|ts|dt|seconds|minutes|hours|days)$|shape|\.size\b|len\(|_size$|^size_|width|height/i.test(sliceText(ctx.mod, aff.leaf).trim())) return false;
   if (aff.a.every((x) => x === 1) || aff.b.every((x) => x === 0) || aff.a.some((x) => !(x > 0))) return false;
   // y = a·x + b = (x − m)/s  ⇒  s = 1/a, m = −b/a (in the input's units; 0–255 means are folded by compare.ts).
   const s = aff.a.map((x) => 1 / x);
@@ -620,11 +641,31 @@ function extractArithmetic(ctx: Ctx, n: PyNode): void {
   }
 }
 
+/** `img[..., 0] -= 104.0` … per channel: collected and reported as one per-channel list (see extractFacts). */
+function channelIndex(left: PyNode | undefined): number | undefined {
+  if (left?.type !== 'subscript') return undefined;
+  const subs = left.children.filter((c) => c.field === 'subscript');
+  const last = subs[subs.length - 1];
+  if (!last || subs.length < 2 || last.type !== 'integer') return undefined;
+  const i = Number(last.text);
+  return i >= 0 && i <= 3 ? i : undefined;
+}
+
 function extractAugmented(ctx: Ctx, n: PyNode): void {
   const right = field(n, 'right');
   if (!right) return;
   const r = ctx.ev.eval(right, ctx.mod);
   const op = n.op;
+  const ch = channelIndex(field(n, 'left'));
+  if (ch !== undefined && (op === '-=' || op === '/=') && r.k === 'num') {
+    const fn = enclosingFunction(ctx.mod, n)?.node ?? ctx.mod.root;
+    const key = op === '-=' ? 'mean' : 'std';
+    const byFn = (ctx.channels ??= new Map());
+    const entry = byFn.get(fn) ?? { mean: [], std: [] };
+    entry[key][ch] = { v: r.v, node: n };
+    byFn.set(fn, entry);
+    return;
+  }
   if (op === '/=' && r.k === 'num' && (r.v === 255 || r.v === 65535)) add(ctx, n, 'image.scale', numV(1 / r.v), 'hand-written', { shown: `1/${r.v} (/=)` });
   else if (op === '*=' && r.k === 'num' && Math.abs(r.v * 255 - 1) < 1e-6) add(ctx, n, 'image.scale', numV(r.v), 'hand-written', { shown: '1/255 (*=)' });
   else if (op === '-=' && numbers(r) && !containsStatCall(right)) add(ctx, n, 'any.mean', r, 'hand-written', { fixStyle: 'literal' });
@@ -782,4 +823,38 @@ function addAntialias(ctx: Ctx, call: PyNode, v: Value | undefined, def: boolean
   }
   const on = v?.k === 'bool' ? v.v : def;
   add(ctx, call, 'image.antialias', { k: 'bool', v: on }, via, { isDefault: !v || v.k === 'none', shown: `${on ? 'on' : 'off'}${v && v.k === 'bool' ? '' : ` (${via} default)`}`, fixStyle: 'literal' });
+}
+
+/**
+ * `(d > t - timedelta(days=8)) & (d <= t - timedelta(days=1))`: two look-backs bounding one interval are one
+ * window of their difference (7 days).
+ */
+function mergeIntervals(ctx: Ctx): void {
+  const spans = ctx.facts.filter((f) => f.key === 'tabular.span' && f.via !== '.rolling()' && f.value.k === 'num');
+  const groups = new Map<PyNode, Fact[]>();
+  for (const f of spans) {
+    let p = f.node.parent;
+    while (p && !(p.type === 'boolean_operator' || (p.type === 'binary_operator' && p.op === '&')) && p.type !== 'expression_statement' && p.type !== 'block') p = p.parent;
+    if (!p || (p.type !== 'boolean_operator' && p.type !== 'binary_operator')) continue;
+    // the outermost & / and
+    let top = p;
+    for (let q = p.parent; q; q = q.parent) {
+      if (q.type === 'boolean_operator' || (q.type === 'binary_operator' && q.op === '&') || q.type === 'parenthesized_expression') {
+        if (q.type !== 'parenthesized_expression') top = q;
+      } else break;
+    }
+    const list = groups.get(top) ?? [];
+    list.push(f);
+    groups.set(top, list);
+  }
+  const drop = new Set<Fact>();
+  for (const [, list] of groups) {
+    if (list.length !== 2) continue;
+    const [a, b] = list.map((f) => (f.value as { v: number }).v);
+    drop.add(list[0]);
+    drop.add(list[1]);
+    const width = Math.abs(a - b);
+    if (width > 0) ctx.facts.push({ ...list[0], value: { k: 'num', v: width }, shown: `${fmtDuration(width)} (between ${fmtDuration(Math.min(a, b))} and ${fmtDuration(Math.max(a, b))} back)`, origin: undefined });
+  }
+  if (drop.size) ctx.facts = ctx.facts.filter((f) => !drop.has(f));
 }

@@ -31,6 +31,8 @@ export interface Ctx {
   facts: Fact[];
   /** Pixel expressions already composed into one affine map (their sub-expressions add no facts). */
   affine?: PyNode[];
+  /** Per-channel in-place arithmetic (`img[..., 0] -= 104`) by enclosing function. */
+  channels?: Map<PyNode, { mean: Array<{ v: number; node: PyNode } | undefined>; std: Array<{ v: number; node: PyNode } | undefined> }>;
 }
 
 export const numList = (xs: number[]): Value => ({ k: 'list', items: xs.map((v) => ({ k: 'num', v }) as Value), tuple: true });
@@ -81,24 +83,51 @@ export function subscriptKey(ctx: Ctx, n: PyNode | undefined): string | undefine
   if (!n) return undefined;
   if (n.type === 'subscript') {
     const v = ctx.ev.eval(field(n, 'subscript'), ctx.mod);
-    if (v.k === 'str') return v.v;
+    // Keys of a statistics record (`stats["var"]`, `scaler["mean"]`) are not columns.
+    if (v.k === 'str' && !STAT_KEY.test(v.v)) return v.v;
   }
   return undefined;
 }
 
+const STAT_KEY = /^(var|var_|variance|mean|mean_|std|std_|scale|scale_|min|max|min_|max_|median|mode|count|sum|center_|data_min_|data_max_|max_abs_|lo|hi|lower|upper)$/;
+
+/** `req.age` on a request object or record (a plain name, not a module): the field as a column. */
+function attributeKey(ctx: Ctx, n: PyNode): string | undefined {
+  if (n.type !== 'attribute') return undefined;
+  const obj = field(n, 'object');
+  const attr = field(n, 'attribute')?.text;
+  if (!obj || !attr || obj.type !== 'identifier' || ctx.mod.imports.has(obj.text) || /^(self|np|pd|math|torch|cls)$/.test(obj.text)) return undefined;
+  if (STAT_KEY.test(attr) || /^(shape|size|dtype|values|index|columns|str|dt|iloc|loc|T)$/.test(attr)) return undefined;
+  return attr;
+}
+
+/** The column read inside `node` (first `x["col"]`, else the first `req.col`). */
+export function innerColumn(ctx: Ctx, node: PyNode): string | undefined {
+  let found: string | undefined;
+  walk(node, (n) => {
+    if (!found && n.type === 'subscript') found = subscriptKey(ctx, n);
+  });
+  if (found) return found;
+  walk(node, (n) => {
+    if (!found && n.type === 'attribute') found = attributeKey(ctx, n);
+  });
+  return found;
+}
+
 /** The column a value is assigned to (`df["x"] = …`), or the column read in `node`. */
-export function columnOf(ctx: Ctx, call: PyNode): string | undefined {
+export function columnOf(ctx: Ctx, call: PyNode, preferInner = false): string | undefined {
+  if (preferInner) {
+    const args = call.children.find((c) => c.type === 'argument_list');
+    const inner = args ? innerColumn(ctx, args) : undefined;
+    if (inner) return inner;
+  }
   let p: PyNode | undefined = call;
   while (p?.parent && p.parent.type !== 'assignment' && p.parent.type !== 'expression_statement' && p.parent.type !== 'block') p = p.parent;
   if (p?.parent?.type === 'assignment') {
     const col = subscriptKey(ctx, field(p.parent, 'left'));
     if (col) return col;
   }
-  let found: string | undefined;
-  walk(call, (n) => {
-    if (!found && n.type === 'subscript') found = subscriptKey(ctx, n);
-  });
-  return found;
+  return innerColumn(ctx, call);
 }
 
 export function add(ctx: Ctx, node: PyNode, key: string, value: Value, via: string, extra: Partial<Fact> = {}): void {
@@ -149,14 +178,21 @@ export function addInterp(ctx: Ctx, node: PyNode, v: Value | undefined, numberin
   });
 }
 
-export function addClip(ctx: Ctx, call: PyNode, lo: Value | undefined, hi: Value | undefined, via: string): void {
+export function addClip(ctx: Ctx, call: PyNode, lo: Value | undefined, hi: Value | undefined, via: string, column?: string): void {
   const l = lo?.k === 'num' ? lo.v : null;
   const h = hi?.k === 'num' ? hi.v : null;
   if (l === null && h === null) return;
-  const col = columnOf(ctx, call) ?? '*';
+  // `s.clip(…)` on a column: that column; else the column assigned to or read.
+  const fn = call.type === 'call' ? field(call, 'function') : undefined;
+  const recv = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
+  const col = column ?? (recv?.type === 'subscript' ? subscriptKey(ctx, recv) : undefined) ?? columnOf(ctx, call) ?? '*';
+  // The finding points at the literal that sets a bound (`MAX_RATIO = 8.0`) when there is one.
+  const bound = h !== null ? hi : lo;
+  const origin = bound?.o && bound.o.row !== call.row ? { ...bound.o, literal: true } : undefined;
   add(ctx, call, `any.clip:${col}`, { k: 'list', items: [l === null ? { k: 'none' } : numV(l), h === null ? { k: 'none' } : numV(h)], tuple: true }, via, {
     name: col,
     shown: `[${l ?? '-∞'}, ${h ?? '+∞'}]`,
+    ...(origin ? { origin } : {}),
   });
 }
 

@@ -3,7 +3,7 @@
  * statistics fitted or recomputed on the request, categorical maps and unknown handling, clipping, transforms,
  * windows.
  */
-import { add, addClip, columnOf, containsStatCall, fmtDuration, parseDuration, sliceText, strV, subscriptKey, truncate, type CallSite, type Ctx } from './extractCommon';
+import { add, addClip, columnOf, containsStatCall, fmtDuration, innerColumn, parseDuration, sliceText, strV, subscriptKey, truncate, type CallSite, type Ctx } from './extractCommon';
 import { callArgs, enclosingFunction } from './moduleIndex';
 import { dottedName, field, type PyNode } from './pyAst';
 import { strings, type Value } from './values';
@@ -19,9 +19,56 @@ export function extractTabularCall(ctx: Ctx, c: CallSite): boolean {
     case 'numpy.log10':
     case 'numpy.sqrt':
     case 'numpy.expm1':
-    case 'numpy.exp': {
-      const col = columnOf(ctx, call);
-      if (col) add(ctx, call, `tabular.transform:${col}`, strV(name.replace('numpy.', 'np.')), via, { name: col });
+    case 'numpy.exp':
+    case 'math.log1p':
+    case 'math.log':
+    case 'math.log2':
+    case 'math.log10':
+    case 'math.sqrt':
+    case 'math.expm1':
+    case 'math.exp':
+    case 'torch.log1p':
+    case 'torch.log':
+    case 'torch.sqrt': {
+      const col = columnOf(ctx, call, true);
+      if (!col) return true;
+      // Compared by function, whatever the module: np.log1p(x) == math.log1p(x) == np.log(x + 1).
+      let fn = name.slice(name.lastIndexOf('.') + 1);
+      const arg = c.positional[0];
+      if (fn === 'log' && arg?.type === 'binary_operator' && arg.op === '+') {
+        const r = ctx.ev.eval(field(arg, 'right'), ctx.mod);
+        if (r.k === 'num') fn = r.v === 1 ? 'log1p' : `log(x + ${r.v})`;
+      }
+      add(ctx, call, `tabular.transform:${col}`, strV(fn), via, { name: col, shown: `${fn} (${name.replace('numpy.', 'np.')})` });
+      return true;
+    }
+    case 'min':
+    case 'max': {
+      // min(max(x, lo), hi) / max(min(x, hi), lo): clipping written with the builtins.
+      const inner = c.positional.find((a) => a.type === 'call' && /^(min|max)$/.test(field(a, 'function')?.text ?? ''));
+      if (c.positional.length !== 2) return true;
+      if (!inner) {
+        // max(x, 1) / min(x, 8.0): a one-sided bound on a column.
+        const vs = c.positional.map((a) => ctx.ev.eval(a, ctx.mod));
+        const bi = vs.findIndex((v) => v.k === 'num');
+        if (bi < 0 || vs.every((v) => v.k === 'num')) return true;
+        const col = innerColumn(ctx, c.positional[1 - bi]);
+        if (!col) return true;
+        if (name === 'max') addClip(ctx, call, vs[bi], undefined, 'max()', col);
+        else addClip(ctx, call, undefined, vs[bi], 'min()', col);
+        return true;
+      }
+      if ((field(inner, 'function')?.text ?? '') === name) return true;
+      const outerBound = c.positional.find((a) => a !== inner);
+      const innerArgs = callArgs(inner).positional;
+      if (innerArgs.length !== 2) return true;
+      const vals = innerArgs.map((a) => ctx.ev.eval(a, ctx.mod));
+      const bi = vals.findIndex((v) => v.k === 'num');
+      if (bi < 0) return true;
+      const ob = ctx.ev.eval(outerBound, ctx.mod);
+      if (ob.k !== 'num') return true;
+      const [lo, hi] = name === 'min' ? [vals[bi], ob] : [ob, vals[bi]];
+      addClip(ctx, call, lo, hi, 'min/max');
       return true;
     }
     case 'pandas.get_dummies':
