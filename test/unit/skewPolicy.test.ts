@@ -83,7 +83,7 @@ describe('skew: precision policy', () => {
     }
     assert.deepEqual(loud(await run(train, serve('x / 255.0'))), ['normalize-mean', 'normalize-std']);
     assert.deepEqual(loud(await run(train, serve('(x - 127.5) / 128.0'))).length > 0, true);
-    const alb = 'import albumentations as A\nimport cv2\ntf = A.Compose([A.Resize(224, 224), A.Normalize(mean=(127.5, 127.5, 127.5), std=(127.5, 127.5, 127.5), max_pixel_value=1.0)])\ndef load(p):\n    return tf(image=cv2.cvtColor(cv2.imread(p), cv2.COLOR_BGR2RGB))["image"]\n';
+    const alb = 'import albumentations as A\nimport cv2\nfrom albumentations.pytorch import ToTensorV2\ntf = A.Compose([A.Resize(224, 224), A.Normalize(mean=(127.5, 127.5, 127.5), std=(127.5, 127.5, 127.5), max_pixel_value=1.0), ToTensorV2()])\ndef load(p):\n    return tf(image=cv2.cvtColor(cv2.imread(p), cv2.COLOR_BGR2RGB))["image"]\n';
     assert.deepEqual(loud(await run(alb, serve('x / 127.5 - 1.0'))).filter((k) => k !== 'resize-interpolation'), []);
   });
 

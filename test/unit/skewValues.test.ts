@@ -89,7 +89,7 @@ describe('skew: values and semantics', () => {
   it('counts the project helpers a side imports for that side, never the other side\'s files', async () => {
     fs.mkdirSync(path.join(dir, 'common'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'common', '__init__.py'), '');
-    fs.writeFileSync(path.join(dir, 'common', 'images.py'), 'import cv2\nimport numpy as np\ndef prep(p):\n    img = cv2.cvtColor(cv2.imread(p), cv2.COLOR_BGR2RGB)\n    return (img / 255.0 - np.array([0.485, 0.456, 0.406])) / np.array([0.5, 0.5, 0.5])\n');
+    fs.writeFileSync(path.join(dir, 'common', 'images.py'), 'import cv2\nimport numpy as np\ndef prep(p):\n    img = cv2.cvtColor(cv2.imread(p), cv2.COLOR_BGR2RGB)\n    return ((img / 255.0 - np.array([0.485, 0.456, 0.406])) / np.array([0.5, 0.5, 0.5])).transpose(2, 0, 1)\n');
     const train = `${TV}tf = T.Compose([T.ToTensor(), T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])\n`;
     const overlay = new Map([[path.join(dir, 'train.py'), train], [path.join(dir, 'serve.py'), 'from common.images import prep\nfrom train import tf\n']]);
     const r = await analyzePairs([{ training: [path.join(dir, 'train.py')], serving: [path.join(dir, 'serve.py')], source: 'explicit' }], { root: dir, checkModel: false, overlay: (f) => overlay.get(f) });
@@ -107,7 +107,7 @@ describe('skew: values and semantics', () => {
     // cv2 takes (W, H): the training (H, W) = (224, 160) is written (160, 224); the constant stays an OpenCV one.
     assert.deepEqual(await fixes(train, 'import cv2\ndef f(img):\n    img = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)\n    return cv2.resize(img, (224, 224), interpolation=cv2.INTER_AREA) / 255.0\n'), ['resize-size: (160, 224)', 'resize-interpolation: cv2.INTER_CUBIC', 'normalize-mean: (no fix)', 'normalize-std: (no fix)']);
     // PIL constants keep their spelling; list literals stay lists.
-    assert.deepEqual(await fixes(train, 'from PIL import Image\nimport numpy as np\ndef f(p):\n    img = Image.open(p).convert("RGB").resize((160, 224), Image.Resampling.NEAREST)\n    return (np.asarray(img) / 255.0 - [0.485, 0.456, 0.406]) / [0.5, 0.5, 0.5]\n'), ['resize-interpolation: Image.Resampling.BICUBIC', 'normalize-std: [0.229, 0.224, 0.225]']);
+    assert.deepEqual(await fixes(train, 'from PIL import Image\nimport numpy as np\ndef f(p):\n    img = Image.open(p).convert("RGB").resize((160, 224), Image.Resampling.NEAREST)\n    return ((np.asarray(img) / 255.0 - [0.485, 0.456, 0.406]) / [0.5, 0.5, 0.5]).transpose(2, 0, 1)\n'), ['resize-interpolation: Image.Resampling.BICUBIC', 'normalize-std: [0.229, 0.224, 0.225]']);
   });
 
   it('flags pd.get_dummies at serving and sklearn fitting on the request', async () => {

@@ -360,8 +360,7 @@ export function openReason(key: string, other: SideContext | undefined, otherNam
   // For a step of a named column, only the other side's lines that name the column can be that step.
   // Pixels handed to the model as uint8 with no float conversion: the model must scale/normalize them itself.
   if (/^image\.(scale|mean|std|standardize)$/.test(base) && otherName === 'serving') {
-    const all = other.code.map((c) => c.text).join('\n');
-    if (/uint8/.test(all) && !/float|ToTensor|to_tensor|ToDtype|convert_image_dtype|\/\s*255/.test(all)) return 'serving hands uint8 pixels to the model, so the scaling/normalization must happen inside it';
+    if (handsUint8(other)) return 'serving hands uint8 pixels to the model, so the scaling/normalization must happen inside it';
   }
   // Time windows are written in many idioms that do not name the column (filters on a timestamp).
   const colRe = base.startsWith('tabular.') && base !== 'tabular.window' && column ? new RegExp(`["'.]${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) : undefined;
@@ -381,6 +380,12 @@ export function openReason(key: string, other: SideContext | undefined, otherNam
   }
   if (other.opaque.length) return `${otherName} calls code the analysis cannot read: ${other.opaque[0]}`;
   return undefined;
+}
+
+/** The side feeds uint8 pixels with no float conversion anywhere: the model does the pixel steps itself. */
+function handsUint8(side: SideContext): boolean {
+  const all = side.code.map((c) => c.text).join('\n');
+  return /uint8/.test(all) && !/float(16|32|64)|\.float\(\)|\bfloat\b(?!\()|ToTensor|to_tensor|ToDtype|convert_image_dtype|\/\s*255|astype\(\s*["']f/.test(all);
 }
 
 /** A checkpoint path that is a folder on disk rather than a hub name (`/mnt/models/x`, `./artifacts/tok`, `C:\\m`). */
@@ -444,6 +449,15 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
   for (const side of [t, s]) {
     resolvePcm(side);
     resolveReshape(side);
+  }
+  // A side that decodes images (HWC) and never moves the channels feeds HWC, unless its code may transpose in a
+  // way the analysis does not model.
+  for (const [side, other, ctxSide] of [[t, s, cmp.training], [s, t, cmp.serving]] as const) {
+    if (side.get('image.layout')?.length || !other.get('image.layout')?.some((f) => f.value.k === 'str' && f.value.v === 'CHW' && !f.isDefault)) continue;
+    const loader = side.get('image.load')?.find((f) => f.value.k === 'str' && f.value.v !== 'GRAY' && !/torchvision\.io/.test(f.via));
+    if (!loader || !ctxSide || handsUint8(ctxSide) || ctxSide.opaque.length) continue;
+    if (ctxSide.code.some((c) => /transpose|permute|moveaxis|rollaxis|swapaxes|einsum|rearrange|ToTensor|to_tensor|channels_first|PILToTensor|ToImage|\.T\b|CHW/.test(c.text))) continue;
+    side.set('image.layout', [{ ...loader, key: 'image.layout', value: { k: 'str', v: 'HWC' }, shown: `HWC (${loader.via} decodes HWC; no transpose)`, isDefault: true, fixStyle: undefined, origin: undefined }]);
   }
   // padding_side set on one side only: the other side's tokenizer pads right when the table knows its family.
   for (const [side, other] of [[t, s], [s, t]] as const) {
@@ -602,14 +616,30 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
     }
   } else if (tDomains.has('text') && sDomains.has('text') && !vectorizerLowercases) {
     const tl = lowercaseOf(t);
-    const sl = lowercaseOf(s);
+    let sl = lowercaseOf(s);
+    let assumed = false;
+    if (sl.on === undefined && tl.on !== undefined) {
+      // Serving's tokenizer is not visible (a saved artifact, a pickled object): it is training's tokenizer, since any
+      // other would be a tokenizer skew of its own. Its lower-casing is that checkpoint's.
+      const ckpt = t.get('text.tokenizer')?.find((f) => f.value.k === 'str');
+      const lc = ckpt && ckpt.value.k === 'str' ? checkpointLowercases(ckpt.value.v) : undefined;
+      if (lc !== undefined) {
+        sl = { on: lc, fact: s.get('text.tokenizer')?.[0] ?? s.get('text.max_length')?.[0] ?? s.get('text.truncation')?.[0] };
+        assumed = true;
+      }
+    }
     if (tl.on === undefined || sl.on === undefined) {
       const known = tl.on === undefined ? sl : tl;
       if (known.on !== undefined && known.fact) findings.push(unverified('text.lowercase', tl.on === undefined ? 'serving' : 'training', known.fact, `the ${tl.on === undefined ? 'training' : 'serving'} tokenizer is loaded from a folder or value the checkpoint table does not know`));
     } else if (tl.on !== sl.on) {
       const msg = `Lower-casing differs from training: ${sl.on ? shown(sl.fact!) : 'not lower-cased'} (serving) vs ${tl.on ? shown(tl.fact!) : 'not lower-cased'} (training)`;
-      const out = finding('text.lowercase', tl.on ? tl.fact : undefined, sl.on ? sl.fact : undefined, msg);
+      const out = finding('text.lowercase', tl.on ? tl.fact : undefined, sl.on ? sl.fact : assumed ? sl.fact : undefined, msg);
       delete out.fix;
+      if (assumed) {
+        out.severity = 'warning';
+        out.confidence = 'medium';
+        out.message += ' (serving is assumed to use the tokenizer saved at training)';
+      }
       findings.push(out);
     }
   }

@@ -790,39 +790,68 @@ function durationOf(site: CallSite): number | undefined {
 }
 
 
-const CLEAN_NAME = /clean|strip_html|remove_(punct|stop|html|url|accent|emoji|special)|sanitize|normali[sz]e_text|preprocess_text|text_norm/i;
+const CLEAN_NAME = /clean|normali[sz]|preprocess|prep_|_prep|sanitize|scrub|canonical|text|comment|query|sentence|strip_|remove_/i;
+
+/** The text operations of a function body, by kind (the value a cleaning step is compared by). */
+function textOps(mod: ModuleIndex, fn: PyNode, depth = 0): Set<string> {
+  const ops = new Set<string>();
+  const src = sliceText(mod, fn);
+  if (/html\.unescape|unescape\(/.test(src)) ops.add('html-unescape');
+  const uni = /unicodedata\.normalize\(\s*["'](\w+)/.exec(src);
+  if (uni) ops.add(`unicode-${uni[1]}`);
+  if (/\.lower\(\)|\.casefold\(\)/.test(src)) ops.add('lower');
+  if (/\.strip\(\)/.test(src)) ops.add('strip');
+  if (/unidecode|ftfy/.test(src)) ops.add('transliterate');
+  if (/\.translate\(/.test(src)) ops.add('translate');
+  // re.sub / compiled.sub patterns, classified by what they match.
+  const patterns: string[] = [];
+  for (const m of src.matchAll(/\b(?:re\.sub|re\.compile)\(\s*r?(["'])((?:\\.|(?!\1).)*)\1/g)) patterns.push(m[2]);
+  for (const p of patterns) {
+    if (/https?|www|url/i.test(p)) ops.add('urls');
+    else if (/@/.test(p)) ops.add('mentions');
+    else if (/<|&\w*;/.test(p)) ops.add('html-tags');
+    else if (/^\\s\+$|^\s\+$|\\s\{2,\}|^ \+$/.test(p)) ops.add('whitespace');
+    else if (/\\d|0-9/.test(p)) ops.add('digits');
+    else if (/\\w|a-z|punct|[!?.,;:]/i.test(p)) ops.add('punctuation');
+    else ops.add(`re:${p.slice(0, 20)}`);
+  }
+  if (/\.split\(\)\s*\)|" "\.join\(\s*\w+\.split\(\)/.test(src)) ops.add('whitespace');
+  void depth;
+  return ops;
+}
 
 /**
  * Calls of a project text-cleaning function (`clean_text(s)`, a helper defined in the module or imported from the
- * project): a text step of its own, compared by presence (`text.clean`).
+ * project): one `text.clean` step valued by the set of text operations in its body (whitespace, URLs, mentions,
+ * HTML, unicode form, lower-casing, …), so two cleaning functions compare by what they do, not by name.
  */
 function extractTextCleaning(ctx: Ctx): void {
   const { mod } = ctx;
   for (const [name, calls] of mod.callsByName) {
     const last = name.split('.').pop() ?? name;
-    if (!CLEAN_NAME.test(last) || /image|img|pixel|audio|wave/i.test(last)) continue;
+    if (!CLEAN_NAME.test(last) || /image|img|pixel|audio|wave|path|file|url_for|dataset|loader|batch/i.test(last)) continue;
+    let fnNode: PyNode | undefined;
+    let fnMod: ModuleIndex = mod;
     const local = mod.functions.get(last);
-    const imported = mod.fromImports.get(last);
-    if (!local && !imported) continue;
-    if (local && !/re\.sub|\.replace\(|\.lower\(|\.strip\(|translate|unicodedata|unidecode|html|\.sub\(/.test(sliceText(mod, local.node))) continue;
+    if (local) fnNode = local.node;
+    else {
+      const imported = mod.fromImports.get(last);
+      if (!imported) continue;
+      const target = ctx.ev.project.resolveImport(mod.file, imported.module);
+      const other = target ? ctx.ev.project.module(target) : undefined;
+      const fi = other?.functions.get(imported.name);
+      if (!other || !fi) continue;
+      fnNode = fi.node;
+      fnMod = other;
+    }
+    const ops = textOps(fnMod, fnNode);
+    if (!ops.size || /np\.|cv2\.|torch\.|Image\./.test(sliceText(fnMod, fnNode))) continue;
+    const value = [...ops].sort().join(', ');
     for (const call of calls) {
-      if (enclosingFunction(mod, call)?.node === local?.node) continue; // recursion inside the helper itself
-      add(ctx, call, 'text.clean', strV('custom cleaning'), `${last}()`, { shown: `${last}() (custom text cleaning)` });
+      if (enclosingFunction(mod, call)?.node === fnNode) continue; // recursion inside the helper itself
+      add(ctx, call, 'text.clean', strV(value), `${last}()`, { shown: `${last}(): ${value}` });
     }
   }
-}
-
-/**
- * Resize antialiasing: written (`antialias=False`) or the library's default from the table (torchvision ≥ 0.17
- * and PIL antialias; cv2 and tf.image.resize do not). Compared only when one side writes it (compare.ts).
- */
-function addAntialias(ctx: Ctx, call: PyNode, v: Value | undefined, def: boolean, via: string): void {
-  if (v && v.k !== 'bool' && v.k !== 'none') {
-    add(ctx, call, 'image.antialias', { k: 'unknown' }, via, { shown: '? (not resolved)' });
-    return;
-  }
-  const on = v?.k === 'bool' ? v.v : def;
-  add(ctx, call, 'image.antialias', { k: 'bool', v: on }, via, { isDefault: !v || v.k === 'none', shown: `${on ? 'on' : 'off'}${v && v.k === 'bool' ? '' : ` (${via} default)`}`, fixStyle: 'literal' });
 }
 
 /**
@@ -857,4 +886,16 @@ function mergeIntervals(ctx: Ctx): void {
     if (width > 0) ctx.facts.push({ ...list[0], value: { k: 'num', v: width }, shown: `${fmtDuration(width)} (between ${fmtDuration(Math.min(a, b))} and ${fmtDuration(Math.max(a, b))} back)`, origin: undefined });
   }
   if (drop.size) ctx.facts = ctx.facts.filter((f) => !drop.has(f));
+}
+/**
+ * Resize antialiasing: written (`antialias=False`) or the library's default from the table (torchvision ≥ 0.17
+ * and PIL antialias; cv2 and tf.image.resize do not). Compared only when one side writes it (compare.ts).
+ */
+function addAntialias(ctx: Ctx, call: PyNode, v: Value | undefined, def: boolean, via: string): void {
+  if (v && v.k !== 'bool' && v.k !== 'none') {
+    add(ctx, call, 'image.antialias', { k: 'unknown' }, via, { shown: '? (not resolved)' });
+    return;
+  }
+  const on = v?.k === 'bool' ? v.v : def;
+  add(ctx, call, 'image.antialias', { k: 'bool', v: on }, via, { isDefault: !v || v.k === 'none', shown: `${on ? 'on' : 'off'}${v && v.k === 'bool' ? '' : ` (${via} default)`}`, fixStyle: 'literal' });
 }

@@ -157,7 +157,16 @@ export function addSize(ctx: Ctx, node: PyNode, v: Value, order: 'hw' | 'wh', vi
   else if (ns.length === 2) hw = order === 'hw' ? ns : [ns[1], ns[0]];
   else return;
   if (order === 'wh') fixStyle = 'wh-size';
-  add(ctx, node, key, numList(hw), via, { shown: `${hw[0]}×${hw[1]} (H×W)`, random, fixStyle, origin: v.o?.literal ? v.o : undefined });
+  let origin = v.o?.literal ? v.o : undefined;
+  if (v.k === 'list' && v.items.length === 2 && v.items[0].o && v.items[0].o.row !== v.o?.row) {
+    // (SIDE, SIDE) with SIDE = 320 elsewhere: the finding points at that literal (no quick fix: it is one number).
+    const os = v.items.map((i) => i.o);
+    if (os[0]?.literal && os.every((o) => o && o.file === os[0]!.file && o.row === os[0]!.row && o.col === os[0]!.col)) {
+      origin = os[0];
+      fixStyle = undefined;
+    }
+  }
+  add(ctx, node, key, numList(hw), via, { shown: `${hw[0]}×${hw[1]} (H×W)`, random, fixStyle, origin });
 }
 
 export function addInterp(ctx: Ctx, node: PyNode, v: Value | undefined, numbering: 'cv2' | 'pil' | 'none', def: string, via: string, style: FixStyle, random = false): void {

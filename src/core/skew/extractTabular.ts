@@ -32,6 +32,11 @@ export function extractTabularCall(ctx: Ctx, c: CallSite): boolean {
     case 'torch.sqrt': {
       const col = columnOf(ctx, call, true);
       if (!col) return true;
+      // The target (`y = np.log1p(df["price"])`) and the model's output (`np.expm1(model.predict(X))`) are not features.
+      let asg: PyNode | undefined = call.parent;
+      while (asg && asg.type !== 'assignment' && asg.type !== 'block' && asg.type !== 'return_statement') asg = asg.parent;
+      const target = asg?.type === 'assignment' ? sliceText(ctx.mod, field(asg, 'left') ?? asg) : '';
+      if (/^(y|y_\w+|\w+_y|target|targets|label|labels|log_target)$/i.test(target.trim()) || /predict|\.run\(|model\(|session|\bsess\b|\bpreds?\b|output|logits/i.test(sliceText(ctx.mod, c.positional[0] ?? call)) || /^(predict|preds?|prediction|output|target|label)$/i.test(col)) return true;
       // Compared by function, whatever the module: np.log1p(x) == math.log1p(x) == np.log(x + 1).
       let fn = name.slice(name.lastIndexOf('.') + 1);
       const arg = c.positional[0];
