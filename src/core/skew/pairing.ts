@@ -62,10 +62,10 @@ export function listFiles(root: string, maxFiles = 20_000, signal?: AbortSignal)
   return { py, onnx, truncated };
 }
 
-const SERVING_DIRS = new Set(['serving', 'serve', 'server', 'api', 'app', 'inference', 'deploy', 'deployment', 'service', 'services', 'handler', 'handlers', 'endpoint', 'endpoints', 'triton', 'torchserve', 'predictor']);
+const SERVING_DIRS = new Set(['serving', 'serve', 'server', 'api', 'app', 'inference', 'deploy', 'deployment', 'service', 'services', 'handler', 'handlers', 'endpoint', 'endpoints', 'triton', 'torchserve', 'predictor', 'scoring', 'worker', 'workers', 'kserve', 'bentoml', 'model_repository', 'ray_serve']);
 const TRAINING_DIRS = new Set(['training', 'train', 'trainer', 'pipelines', 'preprocessing', 'features', 'feature_engineering']);
 const SERVING_NAME = /^(serve|serving|server|app|api|handler|handlers|predict|predictor|prediction|inference|infer|service|endpoint|main_api|wsgi|asgi)([_-]\w*)?\.py$|_(serve|serving|handler|inference|predict|predictor|api|app)\.py$/i;
-const TRAINING_NAME = /^(train|training|trainer|dataset|datasets|data|dataloader|data_loader|features?|feature_engineering|preprocess\w*|prepare\w*|transforms?|augment\w*|fit)([_-]\w*)?\.py$|_(train|training|dataset|features?|preprocess\w*)\.py$/i;
+const TRAINING_NAME = /^(train|training|trainer|finetune|fine_tune|pretrain|dataset|datasets|data|dataloader|data_loader|features?|feature_engineering|preprocess\w*|prepare\w*|transforms?|augment\w*|fit)([_-]\w*)?\.py$|_(train|training|dataset|features?|preprocess\w*)\.py$/i;
 const TEST_FILE = /(^|[/\\])(tests?|testing)[/\\]|(^|[/\\])test_[^/\\]*\.py$|_test\.py$|conftest\.py$/;
 
 /** `training`, `serving` or undefined for one file (path relative to the root). */
@@ -83,6 +83,12 @@ export function classify(rel: string, head?: string): 'training' | 'serving' | u
   if (SERVING_NAME.test(base)) return 'serving';
   if (TRAINING_NAME.test(base)) return 'training';
   if (head && /\bFastAPI\s*\(|\bFlask\s*\(|torch_handler|BaseHandler\b|triton_python_backend_utils|\bbentoml\b|\bray\.serve\b|@serve\.deployment|\bkserve\b/.test(head)) return 'serving';
+  // By what the code does: fitting is training; loading a fitted model and predicting (a batch scoring job) is serving.
+  if (head) {
+    const trains = /\.fit\(|\.backward\(\)|optimizer\.step\(|\.train\(\)|\bTrainer\(|\bepochs?\b|fit_transform\(/.test(head);
+    if (trains) return 'training';
+    if (/InferenceSession\(|\.predict(_proba)?\(|joblib\.load\(|pickle\.load\(|torch\.load\(|load_model\(|\.eval\(\)|torch\.jit\.load\(/.test(head)) return 'serving';
+  }
   return undefined;
 }
 
