@@ -47,7 +47,7 @@ export interface CompareContext {
 }
 
 /** Keys that are inputs of the color computation or handled separately, never compared directly. */
-const SPECIAL = new Set(['text.tokenizer_saved', 'image.load', 'image.convert', 'image.flip', 'augment.random', 'tabular.fit', 'tabular.stat', 'tabular.get_dummies']);
+const SPECIAL = new Set(['tabular.variance_div', 'tabular.unknown_index', 'text.tokenizer_saved', 'image.load', 'image.convert', 'image.flip', 'augment.random', 'tabular.fit', 'tabular.stat', 'tabular.get_dummies']);
 
 export function domainOf(key: string): string {
   return key.slice(0, key.indexOf('.'));
@@ -501,6 +501,28 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
       training: null, serving: locate(f), trainingValue: null, servingValue: shown(f), confidence: 'high', evidence: [evidenceOf('serving', f)],
     });
   }
+  for (const [side, facts] of [['training', t], ['serving', s]] as const) {
+    for (const f of facts.get('tabular.variance_div') ?? []) {
+      findings.push({
+        kind: 'scaler-stats', severity: 'error',
+        message: `Standardization divides by ${shown(f)} at ${side}: StandardScaler divides by the standard deviation (scale_ = sqrt(var_))`,
+        training: side === 'training' ? locate(f) : null, serving: side === 'serving' ? locate(f) : null,
+        trainingValue: side === 'training' ? shown(f) : null, servingValue: side === 'serving' ? shown(f) : null, confidence: 'high', evidence: [evidenceOf(side, f)],
+      });
+    }
+  }
+  {
+    // OneHotEncoder(handle_unknown='ignore') encodes an unknown category as all zeros; an index map's default is a real category.
+    const enc = t.get('tabular.onehot_unknown')?.find((f) => f.value.k === 'str' && /ignore|infrequent/.test(f.value.v));
+    const idx = s.get('tabular.unknown_index')?.[0];
+    if (enc && idx) {
+      findings.push({
+        kind: 'unknown-category', severity: 'error',
+        message: `Unknown categories differ: ${shown(idx)} at serving vs all-zero one-hot at training (${shown(enc)})`,
+        training: locate(enc), serving: locate(idx), trainingValue: shown(enc), servingValue: shown(idx), confidence: 'high', evidence: [evidenceOf('training', enc), evidenceOf('serving', idx)],
+      });
+    }
+  }
   if (s.get('tabular.get_dummies')?.length && !servingFacts.some((f) => f.key === 'tabular.features')) {
     const f = s.get('tabular.get_dummies')![0];
     findings.push({
@@ -588,6 +610,8 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
     }
     const side = tl.length ? 'training' : 'serving';
     const mine = tl.length ? tl[tl.length - 1] : sl[sl.length - 1];
+    // Leaving a value missing (`… else np.nan`) is what the other side does by not filling.
+    if (key.startsWith('tabular.fill:') && mine.value.k === 'str' && mine.value.v === 'NaN') continue;
     // A time-based rolling window ('7D') is compared as a span when the other side filters by time instead.
     if (key.startsWith('tabular.window:') && (tl.length ? s : t).get('tabular.span')?.length && (mine.value.k === 'str')) continue;
     // Done inside the model: the model carries the step to serving.

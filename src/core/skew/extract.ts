@@ -8,7 +8,7 @@ import type { Evaluator } from './evaluate';
 import { extractAudioCall } from './extractAudio';
 import {
   add, addClip, addInterp, addSize, containsStatCall, dateOf, dtypeName, fmtScale, isWithin, layoutOf, moveaxisLayout,
-  fmtDuration, numList, numV, parseDuration, sliceText, strV, type CallSite, type Ctx,
+  fmtDuration, innerColumn, numList, numV, parseDuration, sliceText, strV, type CallSite, type Ctx,
 } from './extractCommon';
 import { extractTabularAssignment, extractTabularCall, extractTabularMethod } from './extractTabular';
 import { extractTextAssignment, extractTextCall, extractTextMethod, extractTokenizerCall } from './extractText';
@@ -48,6 +48,7 @@ export function extractFacts(mod: ModuleIndex, ev: Evaluator): Fact[] {
       if (n.type === 'binary_operator') extractArithmetic(ctx, n);
       else if (n.type === 'augmented_assignment') extractAugmented(ctx, n);
       else if (n.type === 'subscript') extractSubscript(ctx, n);
+      else if (n.type === 'conditional_expression' || n.type === 'boolean_operator') extractNoneFill(ctx, n);
       else if (n.type === 'assignment') {
         const left = field(n, 'left');
         const right = field(n, 'right');
@@ -616,6 +617,10 @@ function extractArithmetic(ctx: Ctx, n: PyNode): void {
       add(ctx, n, 'audio.pcm_scale', strV('float [-1, 1]'), 'hand-written', { shown: `float [-1, 1] (${sliceText(mod, n).slice(0, 40)})` });
       return;
     }
+    if (op === '/' && /(^|[.\["'_])(var|var_|variance)(["'\]]|\b)/.test(sliceText(mod, right)) && !/sqrt|\*\*\s*0?\.5/.test(sliceText(mod, right))) {
+      add(ctx, n, 'tabular.variance_div', strV(sliceText(mod, right)), 'hand-written', { shown: `÷ ${sliceText(mod, right)} (a variance)` });
+      return;
+    }
     if (op === '/' && r.k === 'list' && numbers(r)) {
       // (x - MEAN) / STD
       const inner = left.type === 'parenthesized_expression' ? left.children[0] : left;
@@ -898,4 +903,43 @@ function addAntialias(ctx: Ctx, call: PyNode, v: Value | undefined, def: boolean
   }
   const on = v?.k === 'bool' ? v.v : def;
   add(ctx, call, 'image.antialias', { k: 'bool', v: on }, via, { isDefault: !v || v.k === 'none', shown: `${on ? 'on' : 'off'}${v && v.k === 'bool' ? '' : ` (${via} default)`}`, fixStyle: 'literal' });
+}
+
+/**
+ * Missing-value fills written on records: `v if v is not None else 0.0`, `0.0 if v is None else v`,
+ * `v if not math.isnan(v) else m`, `rec.get("x") or 0`: a `tabular.fill:<column>` like `.fillna()`.
+ */
+function extractNoneFill(ctx: Ctx, n: PyNode): void {
+  const { mod, ev } = ctx;
+  let col: string | undefined;
+  let valueNode: PyNode | undefined;
+  if (n.type === 'conditional_expression') {
+    const kids = n.children.filter((c) => c.type !== 'comment');
+    if (kids.length < 3) return;
+    const [a, cond, b] = kids;
+    const ct = sliceText(mod, cond).replace(/\s+/g, ' ');
+    const notMissing = /is not None|\bnot (math|np|numpy)\.isnan\(|\bnot pd\.isna\(|pd\.notna\(|np\.isfinite\(/.test(ct);
+    const missing = !notMissing && /is None|(math|np|numpy)\.isnan\(|pd\.isna\(|pd\.isnull\(/.test(ct);
+    if (!notMissing && !missing) return;
+    const kept = notMissing ? a : b;
+    valueNode = notMissing ? b : a;
+    col = innerColumn(ctx, kept) ?? innerColumn(ctx, cond);
+  } else {
+    if (n.op !== 'or' && !/\bor\b/.test(sliceText(mod, n))) return;
+    const l = field(n, 'left');
+    const r = field(n, 'right');
+    // `rec.get("x") or 0` / `rec["x"] or 0.0`: a numeric default on a record field (not `name or ""`).
+    if (!l || !r || !/get\(|\[/.test(sliceText(mod, l))) return;
+    if (ev.eval(r, mod).k !== 'num') return;
+    col = innerColumn(ctx, l);
+    valueNode = r;
+  }
+  if (!col || !valueNode) return;
+  const v = ev.eval(valueNode, mod);
+  let value: Value | undefined;
+  if (v.k === 'num' || v.k === 'str' || v.k === 'bool') value = v;
+  else if (v.k === 'ref' && /\.(nan|NaN|NAN)$|^nan$/.test(v.name)) value = { k: 'str', v: 'NaN' };
+  else if (v.k === 'none') value = { k: 'str', v: 'NaN' };
+  if (!value) return;
+  add(ctx, n, `tabular.fill:${col}`, value, 'conditional fill', { name: col, shown: value.k === 'str' && value.v === 'NaN' ? 'NaN (left missing)' : undefined, fixStyle: 'literal' });
 }

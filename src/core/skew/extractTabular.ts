@@ -76,6 +76,16 @@ export function extractTabularCall(ctx: Ctx, c: CallSite): boolean {
       addClip(ctx, call, lo, hi, 'min/max');
       return true;
     }
+    case 'str':
+    case 'int':
+    case 'float': {
+      // `str(o.zip_code)` / `int(rec["store"])`: the type a code is read as.
+      const arg = c.positional[0];
+      if (!arg || c.positional.length !== 1 || !(arg.type === 'subscript' || arg.type === 'attribute')) return false;
+      const col = innerColumn(ctx, arg);
+      if (col) add(ctx, call, `tabular.code_type:${col}`, strV(name === 'str' ? 'str' : 'number'), `${name}()`, { name: col });
+      return false;
+    }
     case 'pandas.get_dummies':
       add(ctx, call, 'tabular.get_dummies', strV('pd.get_dummies'), via);
       return true;
@@ -101,6 +111,14 @@ export function extractTabularMethod(ctx: Ctx, c: CallSite): boolean {
   switch (method) {
     case 'get':
     case 'map': {
+      // `index.get(value, 0)` on a category → position map: an unknown category becomes category 0.
+      if (method === 'get' && /(^|\.|_)(idx|index|indices|vocab|lookup|stoi|to_id|2id|2idx|positions?)\b/i.test(recvText)) {
+        const d = val(1, 'default');
+        if (d?.k === 'num' && Number.isInteger(d.v)) {
+          add(ctx, call, 'tabular.unknown_index', d, '.get()', { shown: `index ${d.v} (an unknown category is encoded as category ${d.v})` });
+          return true;
+        }
+      }
       // Unknown categories: `MAP.get(x, default)`, `s.map(MAP)` (NaN) or `s.map(MAP).fillna(v)`.
       const mapNode = method === 'get' ? recvNode : node(0, 'arg');
       if (mapNode?.type !== 'identifier' || !MAP_NAME.test(mapNode.text)) return true;
@@ -153,6 +171,22 @@ export function extractTabularMethod(ctx: Ctx, c: CallSite): boolean {
     case 'clip': {
       addClip(ctx, call, val(0, 'lower'), val(1, 'upper'), '.clip()');
       return true;
+    }
+    case 'zfill': {
+      // `df["zip"].astype(str).str.zfill(5)`: codes as zero-padded strings.
+      const w = val(0, 'width');
+      const col = recvNode ? innerColumn(ctx, recvNode) : undefined;
+      if (col && w?.k === 'num') add(ctx, call, `tabular.code_type:${col}`, strV(`str, zero-padded to ${w.v}`), '.str.zfill()', { name: col });
+      return true;
+    }
+    case 'astype': {
+      const t = node(0, 'dtype');
+      const tt = t ? sliceText(mod, t).replace(/["']/g, '') : '';
+      const col = recvNode ? innerColumn(ctx, recvNode) : undefined;
+      const chain = call.parent?.type === 'attribute' ? sliceText(mod, call.parent.parent ?? call.parent) : '';
+      if (col && /^(str|string|object)$/.test(tt) && !/\.str\.zfill/.test(chain)) add(ctx, call, `tabular.code_type:${col}`, strV('str'), '.astype(str)', { name: col });
+      else if (col && /^(int|float|int\d+|float\d+|np\.(int|float)\d*|numpy\.(int|float)\d*)$/.test(tt)) add(ctx, call, `tabular.code_type:${col}`, strV('number'), `.astype(${tt})`, { name: col });
+      return false;
     }
     case 'rolling':
     case 'ewm':
