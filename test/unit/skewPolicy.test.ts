@@ -158,6 +158,29 @@ describe('skew: precision policy', () => {
     assert.deepEqual(loud(await run(train, serve)), ['padding-side']);
   });
 
+  it('reads HF image processors built in code, with ViTImageProcessor defaults from the table', async () => {
+    const train = 'from transformers import ViTImageProcessor\nfrom transformers.image_utils import IMAGENET_STANDARD_MEAN, IMAGENET_STANDARD_STD, PILImageResampling\nproc = ViTImageProcessor(size={"height": 224, "width": 224}, resample=PILImageResampling.BICUBIC, image_mean=IMAGENET_STANDARD_MEAN, image_std=IMAGENET_STANDARD_STD)\n';
+    const serve = 'import numpy as np\nfrom PIL import Image\ndef pre(img):\n    img = img.convert("RGB").resize((224, 224), resample=Image.Resampling.BICUBIC)\n    x = np.asarray(img, dtype=np.float32) / 255.0\n    return np.transpose((x - 0.5) / 0.5, (2, 0, 1))\n';
+    assert.deepEqual(loud(await run(train, serve)), []);
+    assert.deepEqual(loud(await run(train, serve.replace('BICUBIC', 'BILINEAR'))), ['resize-interpolation']);
+  });
+
+  it('compares the log of a spectrogram by base (10·log10 is dB)', async () => {
+    const train = 'import librosa\nimport numpy as np\ndef feats(y):\n    S = librosa.feature.melspectrogram(y=y, sr=16000, n_mels=64)\n    return librosa.power_to_db(S)\n';
+    const same = 'import librosa\nimport numpy as np\ndef feats(y):\n    S = librosa.feature.melspectrogram(y=y, sr=16000, n_mels=64)\n    return 10.0 * np.log10(np.maximum(S, 1e-10))\n';
+    assert.deepEqual(loud(await run(train, same)), []);
+    assert.deepEqual(loud(await run(train, same.replace('10.0 * np.log10', 'np.log'))), ['db-scaling']);
+  });
+
+  it('reads fills, code types, variance division and unknown-category defaults written on records', async () => {
+    const train = 'import pandas as pd\nfrom sklearn.preprocessing import OneHotEncoder\nenc = OneHotEncoder(handle_unknown="ignore")\ndef prep(df):\n    df["rain_mm"] = df["rain_mm"].fillna(0.0)\n    df["zip"] = df["zip"].astype(str).str.zfill(5)\n    return df\n';
+    const serve = 'import numpy as np\ndef row(o, stats, index):\n    rain = o.rain_mm if o.rain_mm is not None else np.nan\n    z = str(o.zip)\n    x = (o.age - stats["mean"]) / stats["var"]\n    pos = index.get(o.city, 0)\n    return [rain, z, x, pos]\n';
+    const f = (await run(train, serve)).filter((x) => x.severity !== 'info');
+    assert.deepEqual(f.map((x) => x.kind).sort(), ['code-type', 'fill-value', 'scaler-stats', 'unknown-category']);
+    const fixed = serve.replace('else np.nan', 'else 0.0').replace('str(o.zip)', 'str(o.zip).zfill(5)').replace('stats["var"]', 'np.sqrt(stats["var"])').replace('index.get(o.city, 0)', 'index.get(o.city)');
+    assert.deepEqual((await run(train, fixed)).filter((x) => x.severity !== 'info').map((x) => x.kind), []);
+  });
+
   it('suppresses by line comment and per pair, and reports suppressed findings in SARIF', async () => {
     assert.deepEqual(ignoredOnLine('x = 1  # ml-preflight: ignore[normalize-std, scale]'), ['normalize-std', 'scale']);
     assert.deepEqual(ignoredOnLine('x = 1  # ml-preflight: ignore'), ['*']);

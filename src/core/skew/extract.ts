@@ -291,6 +291,8 @@ function extractCall(ctx: Ctx, call: PyNode): void {
       }
     }
     const via = name;
+    if (extractImageProcessor(ctx, site)) return;
+    if (extractLogScale(ctx, site)) return;
     if (extractAudioCall(ctx, site) || extractTextCall(ctx, site) || extractTabularCall(ctx, site)) return;
     switch (name) {
       case 'cv2.imread':
@@ -942,4 +944,72 @@ function extractNoneFill(ctx: Ctx, n: PyNode): void {
   else if (v.k === 'none') value = { k: 'str', v: 'NaN' };
   if (!value) return;
   add(ctx, n, `tabular.fill:${col}`, value, 'conditional fill', { name: col, shown: value.k === 'str' && value.v === 'NaN' ? 'NaN (left missing)' : undefined, fixStyle: 'literal' });
+}
+
+/** `np.log(mel + 1e-6)`, `torch.log10(spec)`: the log of a spectrogram, by base (compared with power_to_db's dB). */
+function extractLogScale(ctx: Ctx, c: CallSite): boolean {
+  const name = c.name ?? '';
+  const m = /^(numpy|torch|math)\.(log|log10|log2|log1p)$/.exec(name);
+  if (!m) return false;
+  const arg = c.positional[0];
+  if (!arg || !/mel|spec|stft|power|fbank|\bS\b|magnitude|energ/i.test(sliceText(ctx.mod, arg))) return false;
+  let base = m[2] === 'log' ? 'ln' : m[2];
+  // 10·log10(S) of a power spectrogram is dB (what power_to_db computes, before its top_db clipping).
+  let up = c.call.parent;
+  while (up?.type === 'parenthesized_expression') up = up.parent;
+  if (base === 'log10' && up?.type === 'binary_operator' && up.op === '*') {
+    const k = ctx.ev.eval(field(up, 'left') === c.call ? field(up, 'right') : field(up, 'left'), ctx.mod);
+    if (k.k === 'num' && (k.v === 10 || k.v === 20)) base = 'dB';
+  }
+  add(ctx, c.call, 'audio.db', strV(base), name, { shown: `${base} (${name.replace('numpy.', 'np.')} of the spectrogram)` });
+  return true;
+}
+
+/**
+ * Hugging Face image processors built in code (`ViTImageProcessor(size=…, resample=…, image_mean=…)`): each
+ * argument is a step; ViTImageProcessor's defaults come from the library table (224×224, bilinear, 1/255,
+ * mean = std = 0.5). Other processors' unwritten arguments stay unknown.
+ */
+function extractImageProcessor(ctx: Ctx, c: CallSite): boolean {
+  const name = c.name ?? '';
+  const m = /^transformers\.(\w*ImageProcessor\w*|\w*FeatureExtractor)(\.from_pretrained)?$/.exec(name);
+  if (!m || /FeatureExtractor/.test(m[1]) && !/ViT|ConvNext|DeiT|BEiT|Image/.test(m[1])) return false;
+  const { call, val } = c;
+  const vitDefaults = m[1] === 'ViTImageProcessor' && !m[2];
+  const via = `transformers ${m[1]}`;
+  if (m[2]) {
+    const ckpt = val(0, 'pretrained_model_name_or_path');
+    if (ckpt?.k === 'str') add(ctx, call, 'image.processor', ckpt, name, { fixStyle: 'literal' });
+    else add(ctx, call, 'image.processor', { k: 'unknown' }, name, { shown: '? (checkpoint not resolved)' });
+  }
+  const size = val(-1, 'size');
+  const hw = size?.k === 'dict' ? [dictNum(size, 'height'), dictNum(size, 'width')] : size?.k === 'num' ? [size.v, size.v] : undefined;
+  if (hw && hw[0] !== undefined && hw[1] !== undefined) add(ctx, call, 'image.size', numList(hw as number[]), via, { shown: `${hw[0]}×${hw[1]} (H×W)` });
+  else if (size?.k === 'dict' && dictNum(size, 'shortest_edge') !== undefined) add(ctx, call, 'image.size', strV(`shorter side ${dictNum(size, 'shortest_edge')}`), via);
+  else if (vitDefaults) add(ctx, call, 'image.size', numList([224, 224]), via, { isDefault: true, shown: '224×224 (ViTImageProcessor default)' });
+  const resample = val(-1, 'resample');
+  if (resample || vitDefaults) addInterp(ctx, call, resample, 'pil', 'bilinear', via, 'pil-interp');
+  const rf = val(-1, 'rescale_factor');
+  const doRescale = val(-1, 'do_rescale');
+  if (!(doRescale?.k === 'bool' && !doRescale.v)) {
+    if (rf?.k === 'num') add(ctx, call, 'image.scale', rf, via, { shown: `${fmtScale(rf.v)} (rescale_factor)` });
+    else if (vitDefaults || doRescale) add(ctx, call, 'image.scale', numV(1 / 255), via, { isDefault: !doRescale, shown: '1/255 (rescale_factor default)' });
+  }
+  const doNorm = val(-1, 'do_normalize');
+  if (!(doNorm?.k === 'bool' && !doNorm.v)) {
+    const mean = val(-1, 'image_mean');
+    const std = val(-1, 'image_std');
+    if (mean && numbers(mean)) add(ctx, call, 'image.mean', mean, via, { fixStyle: 'literal' });
+    else if (vitDefaults) add(ctx, call, 'image.mean', numList([0.5, 0.5, 0.5]), via, { isDefault: true, shown: '(0.5, 0.5, 0.5) (IMAGENET_STANDARD_MEAN default)' });
+    if (std && numbers(std)) add(ctx, call, 'image.std', std, via, { fixStyle: 'literal' });
+    else if (vitDefaults) add(ctx, call, 'image.std', numList([0.5, 0.5, 0.5]), via, { isDefault: true, shown: '(0.5, 0.5, 0.5) (IMAGENET_STANDARD_STD default)' });
+  }
+  add(ctx, call, 'image.layout', strV('CHW'), via, { isDefault: true, shown: `CHW (${m[1]} channels_first)` });
+  return true;
+}
+
+function dictNum(v: Value, key: string): number | undefined {
+  if (v.k !== 'dict') return undefined;
+  const hit = v.entries.find(([k]) => k.k === 'str' && k.v === key)?.[1];
+  return hit?.k === 'num' ? hit.v : undefined;
 }
