@@ -9,15 +9,23 @@
  * `<repository name>/<path in repository>` (gitignored), checking each file's git blob id. Keeping each repository's
  * layout keeps its relative imports resolvable.
  *
+ * A file may instead come from a Debian package (origin "debian": the library code a pair's training side relies on,
+ * e.g. torchvision's published per-weights transforms): it is then pinned by package, version and path, extracted from
+ * the .deb (found in the cache folder, or fetched there with `apt-get download` when materializing), and laid out as
+ * `<package>/<path in package>`.
+ *
  * This module validates and materializes; it never runs the skew analyzer.
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const CORPUS_DIR = path.resolve(__dirname, '../../test/fixtures/skew-real');
 export const DEFAULT_MIRROR_ROOT = process.env.MLP_SKEW_REAL_MIRROR ?? '/work/.mirror';
+/** Where .deb files for origin "debian" sources are looked for (and downloaded to by materialize). */
+export const DEFAULT_DEB_CACHE = process.env.MLP_SKEW_REAL_DEB_CACHE ?? path.join(os.tmpdir(), 'mlp-skew-real-debs');
 
 /** The skew kinds a label may use (issue 10's list). */
 export const SKEW_KINDS = [
@@ -57,7 +65,9 @@ export interface RealLabels {
 }
 
 export interface RealSourceFile {
-  /** Path inside the pair folder: `<repository name>/<path in repository>`. */
+  /** Where the file comes from; absent means "git". */
+  origin?: 'git' | 'debian';
+  /** Path inside the pair folder: `<repository name>/<path in repository>` (git) or `<package>/<path>` (debian). */
   local: string;
   /** `owner/name` on GitHub. */
   repo: string;
@@ -67,6 +77,10 @@ export interface RealSourceFile {
   path: string;
   /** Git blob id of the file's bytes at that commit (sha1 of `blob <len>\0<bytes>`). */
   blob: string;
+  /** origin "debian": the binary package, its exact version, and the upstream repository it packages. */
+  package?: string;
+  version?: string;
+  upstream?: string;
   /** SPDX id read from the repository's LICENSE. */
   license: string;
 }
@@ -87,6 +101,9 @@ export interface RealPair {
 const LABEL_KEYS = ['project', 'framework', 'libraries', 'clean', 'training', 'serving', 'model', 'skews', 'notes'];
 const SKEW_KEYS = ['id', 'kind', 'training', 'serving', 'description'];
 const SOURCE_KEYS = ['local', 'repo', 'commit', 'path', 'blob', 'license'];
+const DEBIAN_KEYS = ['origin', 'local', 'package', 'version', 'upstream', 'path', 'blob', 'license'];
+const DEB_PACKAGE = /^[a-z0-9][a-z0-9+.-]+$/;
+const DEB_VERSION = /^[0-9A-Za-z.+~:-]+$/;
 const SHA = /^[0-9a-f]{40}$/;
 const REPO = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const LOCAL = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.\/-]+$/;
@@ -166,17 +183,26 @@ export function validatePairMetadata(pair: RealPair): string[] {
     if (s.pair !== pair.id) errors.push(`${sf}: pair is ${JSON.stringify(s.pair)}, expected "${pair.id}"`);
     for (const [i, f] of (s.files as RealSourceFile[]).entries()) {
       const at = `${sf}: files[${i}]`;
-      const badKeys = keysAre(f, SOURCE_KEYS);
+      const debian = f.origin === 'debian';
+      if (f.origin !== undefined && f.origin !== 'git' && !debian) errors.push(`${at}: origin must be "git" or "debian"`);
+      const badKeys = keysAre(f, debian ? DEBIAN_KEYS : SOURCE_KEYS);
       if (badKeys) errors.push(`${at}: ${badKeys}`);
+      const top = debian ? f.package : typeof f.repo === 'string' ? f.repo.split('/')[1] : undefined;
       if (typeof f.local !== 'string' || !LOCAL.test(f.local) || f.local.split('/').some((p) => p === '..' || p === '.')) {
-        errors.push(`${at}: local ${JSON.stringify(f.local)} must be <repository name>/<path> without "." or ".." segments`);
+        errors.push(`${at}: local ${JSON.stringify(f.local)} must be <repository or package name>/<path> without "." or ".." segments`);
       } else if (METADATA.has(f.local.split('/')[0])) {
         errors.push(`${at}: local ${f.local} would collide with the pair's metadata files`);
-      } else if (typeof f.repo === 'string' && f.local !== `${f.repo.split('/')[1]}/${f.path}`) {
-        errors.push(`${at}: local ${f.local} must be ${f.repo.split('/')[1]}/${f.path}`);
+      } else if (top !== undefined && f.local !== `${top}/${f.path}`) {
+        errors.push(`${at}: local ${f.local} must be ${top}/${f.path}`);
       }
-      if (typeof f.repo !== 'string' || !REPO.test(f.repo)) errors.push(`${at}: repo must be owner/name`);
-      if (typeof f.commit !== 'string' || !SHA.test(f.commit)) errors.push(`${at}: commit must be a full 40-hex sha`);
+      if (debian) {
+        if (typeof f.package !== 'string' || !DEB_PACKAGE.test(f.package)) errors.push(`${at}: package must be a Debian package name`);
+        if (typeof f.version !== 'string' || !DEB_VERSION.test(f.version)) errors.push(`${at}: version must be a Debian version`);
+        if (typeof f.upstream !== 'string' || !REPO.test(f.upstream)) errors.push(`${at}: upstream must be owner/name`);
+      } else {
+        if (typeof f.repo !== 'string' || !REPO.test(f.repo)) errors.push(`${at}: repo must be owner/name`);
+        if (typeof f.commit !== 'string' || !SHA.test(f.commit)) errors.push(`${at}: commit must be a full 40-hex sha`);
+      }
       if (typeof f.blob !== 'string' || !SHA.test(f.blob)) errors.push(`${at}: blob must be a 40-hex git blob id`);
       if (typeof f.path !== 'string' || !f.path || f.path.startsWith('/')) errors.push(`${at}: path must be relative`);
       if (!(REDISTRIBUTABLE_LICENSES as readonly string[]).includes(f.license)) {
@@ -184,8 +210,9 @@ export function validatePairMetadata(pair: RealPair): string[] {
       }
       if (sourced.has(f.local)) errors.push(`${at}: local ${f.local} listed twice`);
       sourced.set(f.local, f);
-      // SOURCE.md must name repo, commit, path and license of each file.
-      for (const needle of [f.repo, f.commit, f.path, f.license]) {
+      // SOURCE.md must name where each file comes from, its path and its license.
+      const needles = debian ? [f.package, f.version, f.upstream, f.path, f.license] : [f.repo, f.commit, f.path, f.license];
+      for (const needle of needles) {
         if (typeof needle === 'string' && !pair.sourceMd.includes(needle)) {
           errors.push(`${pair.id}/SOURCE.md: does not name ${JSON.stringify(needle)} (for ${f.local})`);
         }
@@ -242,8 +269,41 @@ export function mirrorGitDir(repo: string, mirrorRoot: string = DEFAULT_MIRROR_R
   return path.join(mirrorRoot, `${owner}+${name}`, 'repo');
 }
 
-/** Reads a blob from the local snapshot of its repository; undefined when the snapshot or blob is not there. */
-export function readBlobFromMirror(file: RealSourceFile, mirrorRoot: string = DEFAULT_MIRROR_ROOT): Buffer | undefined {
+/** Where a source comes from, for messages. */
+export function describeSource(f: RealSourceFile): string {
+  return f.origin === 'debian' ? `Debian ${f.package} ${f.version}:${f.path}` : `${f.repo}@${f.commit}:${f.path}`;
+}
+
+/** The cached .deb of a Debian-origin source, if present (`<package>_<version>_<arch>.deb`, epoch colon as %3a). */
+export function findDeb(file: RealSourceFile, debCache: string = DEFAULT_DEB_CACHE): string | undefined {
+  if (!fs.existsSync(debCache)) return undefined;
+  const prefix = `${file.package}_${String(file.version).replace(/:/g, '%3a')}_`;
+  const hit = fs.readdirSync(debCache).find((n) => n.startsWith(prefix) && n.endsWith('.deb'));
+  return hit ? path.join(debCache, hit) : undefined;
+}
+
+function readFromDeb(deb: string, member: string): Buffer | undefined {
+  try {
+    const tar = execFileSync('dpkg-deb', ['--fsys-tarfile', deb], { maxBuffer: 512 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    return execFileSync('tar', ['-xO', `./${member}`], { input: tar, maxBuffer: 64 * 1024 * 1024, stdio: ['pipe', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a source's bytes from where it is pinned: the repository snapshot (git) or the cached .deb (debian).
+ * Undefined when that is not on this machine.
+ */
+export function readBlobFromMirror(
+  file: RealSourceFile,
+  mirrorRoot: string = DEFAULT_MIRROR_ROOT,
+  debCache: string = DEFAULT_DEB_CACHE,
+): Buffer | undefined {
+  if (file.origin === 'debian') {
+    const deb = findDeb(file, debCache);
+    return deb ? readFromDeb(deb, file.path) : undefined;
+  }
   const gitDir = mirrorGitDir(file.repo, mirrorRoot);
   if (!fs.existsSync(gitDir)) return undefined;
   try {
@@ -266,7 +326,7 @@ export function readSourceFile(pair: RealPair, file: RealSourceFile, mirrorRoot:
     const bytes = fs.readFileSync(local);
     const id = gitBlobId(bytes);
     if (id !== file.blob) {
-      throw new Error(`${pair.id}/${file.local}: blob ${id} is not the pinned ${file.blob} (${file.repo}@${file.commit}:${file.path})`);
+      throw new Error(`${pair.id}/${file.local}: blob ${id} is not the pinned ${file.blob} (${describeSource(file)})`);
     }
     return bytes;
   }
@@ -284,7 +344,7 @@ export function validatePairContent(pair: RealPair, mirrorRoot: string = DEFAULT
   for (const f of pair.sources.files) {
     const bytes = readSourceFile(pair, f, mirrorRoot);
     if (!bytes) {
-      unavailable.push(`${pair.id}/${f.local} (${f.repo}@${f.commit.slice(0, 12)}:${f.path})`);
+      unavailable.push(`${pair.id}/${f.local} (${describeSource(f)})`);
       continue;
     }
     if (gitBlobId(bytes) !== f.blob) errors.push(`${pair.id}/${f.local}: content does not match blob ${f.blob}`);
@@ -314,15 +374,19 @@ export function materialize(
   pairs: string[] = listPairs(),
   mirrorRoot: string = DEFAULT_MIRROR_ROOT,
   root: string = CORPUS_DIR,
+  options: { debCache?: string; download?: boolean } = {},
 ): { written: string[]; missing: string[] } {
+  const debCache = options.debCache ?? DEFAULT_DEB_CACHE;
   const written: string[] = [];
   const missing: string[] = [];
   for (const id of pairs) {
     const pair = readPair(id, root);
     for (const f of pair.sources.files) {
-      const bytes = readBlobFromMirror(f, mirrorRoot);
+      if (f.origin === 'debian' && options.download && !findDeb(f, debCache)) downloadDeb(f, debCache);
+      const bytes = readBlobFromMirror(f, mirrorRoot, debCache);
       if (!bytes || gitBlobId(bytes) !== f.blob) {
-        missing.push(`${id}/${f.local} (${f.repo}@${f.commit}:${f.path}; snapshot expected at ${mirrorGitDir(f.repo, mirrorRoot)})`);
+        const where = f.origin === 'debian' ? `.deb expected in ${debCache}` : `snapshot expected at ${mirrorGitDir(f.repo, mirrorRoot)}`;
+        missing.push(`${id}/${f.local} (${describeSource(f)}; ${bytes ? 'content differs from the pinned blob' : where})`);
         continue;
       }
       const dest = path.join(pair.dir, f.local);
@@ -337,6 +401,16 @@ export function materialize(
   return { written, missing };
 }
 
+/** Fetches one package version into the cache with the ordinary Debian client (`apt-get download`). */
+function downloadDeb(file: RealSourceFile, debCache: string): void {
+  fs.mkdirSync(debCache, { recursive: true });
+  try {
+    execFileSync('apt-get', ['download', `${file.package}=${file.version}`], { cwd: debCache, stdio: ['ignore', 'ignore', 'pipe'] });
+  } catch {
+    // Reported as missing by the caller.
+  }
+}
+
 /**
  * Fills `commit` and `blob` of entries that lack them from the snapshot's HEAD (used when adding a pair).
  * Returns the entries it pinned.
@@ -346,7 +420,7 @@ export function pinSources(id: string, mirrorRoot: string = DEFAULT_MIRROR_ROOT,
   const sources = readJson(file) as RealSources;
   const pinned: string[] = [];
   for (const f of sources.files) {
-    if (f.commit && f.blob) continue;
+    if (f.origin === 'debian' || (f.commit && f.blob)) continue;
     const gitDir = mirrorGitDir(f.repo, mirrorRoot);
     const git = (...args: string[]) => execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8' }).trim();
     f.commit = git('rev-parse', 'HEAD');

@@ -89,6 +89,25 @@ describe('skew-real corpus', () => {
       assert.match(errs, new RegExp(`SOURCE\\.md: does not name "${base.sources.files[0].repo}"`));
     });
 
+    it('a Debian-origin source must name package, version and upstream, and keep its local layout', () => {
+      const withDeb = pairs.find((q) => q.sources.files.some((f) => f.origin === 'debian'));
+      assert.ok(withDeb, 'the corpus has a pair with a Debian-origin file');
+      const p = JSON.parse(JSON.stringify(withDeb)) as RealPair;
+      const f = p.sources.files.find((x) => x.origin === 'debian')!;
+      f.version = 'not a version!';
+      f.upstream = 'vision';
+      f.local = 'other/' + f.path;
+      const errs = validatePairMetadata(p).join('\n');
+      assert.match(errs, /version must be a Debian version/);
+      assert.match(errs, /upstream must be owner\/name/);
+      assert.match(errs, new RegExp(`local other/.* must be ${f.package}/`));
+      // A git entry must not carry Debian fields, and vice versa.
+      const g = JSON.parse(JSON.stringify(withDeb)) as RealPair;
+      const gf = g.sources.files.find((x) => x.origin !== 'debian')!;
+      (gf as unknown as Record<string, unknown>).package = 'python3-x';
+      assert.match(validatePairMetadata(g).join('\n'), /keys are \[.*package.*\], expected/);
+    });
+
     it('clean must agree with the skews list', () => {
       const p = clone();
       p.labels.clean = true;
