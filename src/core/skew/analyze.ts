@@ -123,7 +123,7 @@ const KNOWN_PACKAGES = new Set([
   'bentoml', 'ray', 'kserve', 'ts', 'triton_python_backend_utils', 'onnxruntime', 'requests', 'argparse', 'random', 'glob', 'shutil', 'unicodedata',
   'string', 'abc', 'enum', 'warnings', 'contextlib', 'copy', 'struct', 'wave', 'csv', 'gzip', 'zipfile', 'tqdm', 'matplotlib', 'imageio', 'skimage',
   'mlflow', 'wandb', 'lightning', 'pytorch_lightning', '__future__', 'asyncio', 'concurrent', 'threading', 'multiprocessing', 'hashlib', 'uuid', 'boto3',
-  'datasets', 'accelerate', 'safetensors', 'onnx', 'xgboost', 'lightgbm', 'catboost', 'statsmodels', 'pyarrow', 'polars', 'numba', 'sentencepiece',
+  'datasets', 'accelerate', 'safetensors', 'torchtext', 'captum', 'onnx', 'xgboost', 'lightgbm', 'catboost', 'statsmodels', 'pyarrow', 'polars', 'numba', 'sentencepiece',
 ]);
 const PREPROCESS_NAME = /prep|process|transform|norm|resize|load|read|decode|clean|feature|encode|tokeni|scale|convert|image|img|audio|text|prepare|pipeline|to_tensor|tensor/i;
 

@@ -797,7 +797,7 @@ function durationOf(site: CallSite): number | undefined {
 }
 
 
-const CLEAN_NAME = /clean|normali[sz]|preprocess|prep_|_prep|sanitize|scrub|canonical|text|comment|query|sentence|strip_|remove_/i;
+const CLEAN_NAME = /clean|normali[sz]|preprocess|prep_|_prep|sanitize|scrub|canonical|text|comment|query|sentence|strip_|remove_|expand|contraction|accent|punct|html|emoji|stopword/i;
 
 /** The text operations of a function body, by kind (the value a cleaning step is compared by). */
 function textOps(mod: ModuleIndex, fn: PyNode, depth = 0): Set<string> {
@@ -823,6 +823,10 @@ function textOps(mod: ModuleIndex, fn: PyNode, depth = 0): Set<string> {
     else ops.add(`re:${p.slice(0, 20)}`);
   }
   if (/\.split\(\)\s*\)|" "\.join\(\s*\w+\.split\(\)/.test(src)) ops.add('whitespace');
+  // A module-level compiled pattern (`CLEANUP_REGEX.sub("", text)`): named by the constant.
+  for (const m of src.matchAll(/\b([A-Z][A-Z0-9_]*)\.sub\(/g)) ops.add(/HTML|TAG/.test(m[1]) ? 'html-tags' : /URL/.test(m[1]) ? 'urls' : `re:${m[1].toLowerCase()}`);
+  if (/contraction/i.test(src)) ops.add('contractions');
+  if (/string\.punctuation/.test(src)) ops.add('punctuation');
   void depth;
   return ops;
 }
@@ -841,7 +845,13 @@ function extractTextCleaning(ctx: Ctx): void {
     let fnMod: ModuleIndex = mod;
     const local = mod.functions.get(last);
     if (local) fnNode = local.node;
-    else {
+    else if (name.startsWith('self.')) {
+      // A method inherited from a base class of another module (`class H(TextHandler)` … `self._remove_html(text)`).
+      const hit = inheritedMethod(ctx, mod, last, 0);
+      if (!hit) continue;
+      fnNode = hit.node;
+      fnMod = hit.mod;
+    } else {
       const imported = mod.fromImports.get(last);
       if (!imported) continue;
       const target = ctx.ev.project.resolveImport(mod.file, imported.module);
@@ -939,7 +949,7 @@ function extractNoneFill(ctx: Ctx, n: PyNode): void {
   if (!col || !valueNode) return;
   const v = ev.eval(valueNode, mod);
   let value: Value | undefined;
-  if (v.k === 'num' || v.k === 'str' || v.k === 'bool') value = v;
+  if (v.k === 'num') value = v;
   else if (v.k === 'ref' && /\.(nan|NaN|NAN)$|^nan$/.test(v.name)) value = { k: 'str', v: 'NaN' };
   else if (v.k === 'none') value = { k: 'str', v: 'NaN' };
   if (!value) return;
@@ -1012,4 +1022,26 @@ function dictNum(v: Value, key: string): number | undefined {
   if (v.k !== 'dict') return undefined;
   const hit = v.entries.find(([k]) => k.k === 'str' && k.v === key)?.[1];
   return hit?.k === 'num' ? hit.v : undefined;
+}
+
+/** The method `name` of a base class of a class in `mod`, following imports up to three levels. */
+function inheritedMethod(ctx: Ctx, mod: ModuleIndex, name: string, depth: number): { node: PyNode; mod: ModuleIndex } | undefined {
+  if (depth > 3) return undefined;
+  for (const cls of mod.classes.values()) {
+    const supers = field(cls.node, 'superclasses');
+    if (!supers) continue;
+    for (const b of supers.children) {
+      if (b.type !== 'identifier' && b.type !== 'attribute') continue;
+      const baseName = b.type === 'identifier' ? b.text : field(b, 'attribute')?.text ?? '';
+      const imp = mod.fromImports.get(baseName);
+      const target = imp ? ctx.ev.project.resolveImport(mod.file, imp.module) : undefined;
+      const other = target ? ctx.ev.project.module(target) : undefined;
+      if (!other || other === mod) continue;
+      const fi = other.functions.get(name);
+      if (fi && fi.className) return { node: fi.node, mod: other };
+      const up = inheritedMethod(ctx, other, name, depth + 1);
+      if (up) return up;
+    }
+  }
+  return undefined;
 }

@@ -97,7 +97,9 @@ function attributeKey(ctx: Ctx, n: PyNode): string | undefined {
   const obj = field(n, 'object');
   const attr = field(n, 'attribute')?.text;
   if (!obj || !attr || obj.type !== 'identifier' || ctx.mod.imports.has(obj.text) || /^(self|np|pd|math|torch|cls)$/.test(obj.text)) return undefined;
-  if (STAT_KEY.test(attr) || /^(shape|size|dtype|values|index|columns|str|dt|iloc|loc|T)$/.test(attr)) return undefined;
+  if (STAT_KEY.test(attr) || /^(shape|size|dtype|values|index|columns|str|dt|iloc|loc|T|get|items|keys)$/.test(attr)) return undefined;
+  // `obj.method(...)` is a call, not a field.
+  if (n.parent?.type === 'call' && field(n.parent, 'function') === n) return undefined;
   return attr;
 }
 

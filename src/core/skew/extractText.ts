@@ -26,6 +26,17 @@ export function extractTextCall(ctx: Ctx, c: CallSite): boolean {
       if (on !== undefined) add(ctx, call, 'text.lowercase', { k: 'bool', v: on }, via, { isDefault: !lc, inModel: true, shown: on ? `lower-cased (${name.split('.').pop()} lowercase=${lc ? 'True' : 'True default'})` : 'not lower-cased (lowercase=False)' });
       return true;
     }
+    case 'torchtext.data.utils.get_tokenizer':
+    case 'torchtext.data.get_tokenizer': {
+      // torchtext's basic_english (torchtext ≥ 0.6): lower-cases, puts spaces around punctuation (kept as tokens),
+      // drops quotes and <br />. Other tokenizers: not in the table.
+      const t = val(0, 'tokenizer');
+      if (t?.k === 'str' && t.v === 'basic_english') {
+        add(ctx, call, 'text.lowercase', { k: 'bool', v: true }, via, { isDefault: true, shown: "lower-cased (torchtext 'basic_english')" });
+        add(ctx, call, 'text.clean', strV('basic_english: lower, punctuation kept as tokens'), via, { shown: "torchtext 'basic_english' (lower-cases; punctuation kept as tokens; no HTML, accent or contraction handling)" });
+      }
+      return true;
+    }
     case 'tokenizers.normalizers.Lowercase':
       add(ctx, call, 'text.lowercase', { k: 'bool', v: true }, via, { shown: 'lower-cased (normalizer)' });
       return true;

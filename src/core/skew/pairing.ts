@@ -75,13 +75,17 @@ export function classify(rel: string, head?: string): 'training' | 'serving' | u
   const base = parts[parts.length - 1];
   const dirs = parts.slice(0, -1).map((d) => d.toLowerCase());
   if (base === 'model.py' && (dirs.length >= 1 && /^\d+$/.test(dirs[dirs.length - 1]))) return 'serving'; // Triton python backend: <model>/<version>/model.py
-  // The innermost telling folder wins (`services/churn/training/x.py` is training).
-  for (let i = dirs.length - 1; i >= 0; i--) {
+  // The file's own folder, then its name, then the further folders, innermost first (`services/churn/training/x.py`
+  // is training; `serve/examples/text_classification/train.py` in the pytorch/serve repository is training).
+  const last = dirs[dirs.length - 1];
+  if (last !== undefined && SERVING_DIRS.has(last)) return 'serving';
+  if (last !== undefined && TRAINING_DIRS.has(last)) return 'training';
+  if (SERVING_NAME.test(base)) return 'serving';
+  if (TRAINING_NAME.test(base)) return 'training';
+  for (let i = dirs.length - 2; i >= 0; i--) {
     if (SERVING_DIRS.has(dirs[i])) return 'serving';
     if (TRAINING_DIRS.has(dirs[i])) return 'training';
   }
-  if (SERVING_NAME.test(base)) return 'serving';
-  if (TRAINING_NAME.test(base)) return 'training';
   if (head && /\bFastAPI\s*\(|\bFlask\s*\(|torch_handler|BaseHandler\b|triton_python_backend_utils|\bbentoml\b|\bray\.serve\b|@serve\.deployment|\bkserve\b/.test(head)) return 'serving';
   // By what the code does: fitting is training; loading a fitted model and predicting (a batch scoring job) is serving.
   if (head) {
