@@ -39,7 +39,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 };
 
 /** Whether `name` is a command (an own key of {@link COMMANDS}, not `toString` & co.). */
-function isCommand(name: string | undefined): name is string {
+function isCommand(name: string | undefined): boolean {
   return name !== undefined && Object.hasOwn(COMMANDS, name);
 }
 
