@@ -1,5 +1,7 @@
 /** What the CLI prints for people: tables that fit the terminal, each fact said once, notes where numbers look odd. */
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { progressLine } from '../../src/cli/commands/profile';
 import { fitTable, renderTable } from '../../src/cli/format/table';
 import { DEFAULT_COLUMNS } from '../../src/cli/io';
 import { runCli } from '../../src/cli/run';
@@ -51,5 +53,26 @@ describe('CLI output for people', () => {
     assert.deepEqual(cutDown.omitted, ['a', 'b']);
     assert.match(cutDown.text, /a-very-l…\s+DRIFT/);
     for (const line of cutDown.text.split('\n')) assert.ok([...line].length <= 20, line);
+  });
+
+  it('profile progress: on a terminal a status line and one line per finished batch on stderr; nothing without a terminal or with --json', async function () {
+    this.timeout(60_000);
+    let err = '';
+    const p = progressLine({ stdout: () => undefined, stderr: (x) => (err += x), cwd: ROOT, stderrIsTTY: true }, 'm.onnx', 10);
+    p.update({ phase: 'warmup', pid: 1, batch: 1, done: 0, total: 3, message: 'batch 1: warming up' });
+    assert.match(err, /^profile m\.onnx \[1\/3\]: batch 1: warming up \(\d+\.\d s of ≤ 10 s\)$/);
+    p.update({ phase: 'batch-done', pid: 1, batch: 1, done: 1, total: 3, message: '', summary: { batch: 1, iterations: 200, p50: 1.5, p90: 2, p99: 3.25, mean: 1.6, throughput: 625, samplesPerSecond: 625, stable: true } });
+    assert.match(err, /\r\x1b\[K  batch 1: p50 1\.50 ms, p99 3\.25 ms, 625 samples\/s \(200 iterations\)\n$/);
+    p.clear();
+    const worker = { workerPath: path.join(ROOT, 'src', 'worker', 'worker.ts'), execArgv: ['--require', 'tsx/cjs'] };
+    for (const [tty, json] of [[false, false], [true, true]] as const) {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(['profile', 'examples/models/classifier.onnx', '--batch', '1', '--iterations', '5', '--warmup', '1', '--op-runs', '0', '--no-baseline', ...(json ? ['--json'] : [])],
+        { stdout: (x) => (stdout += x), stderr: (x) => (stderr += x), cwd: ROOT, stderrIsTTY: tty }, worker);
+      assert.equal(code, 0, stderr);
+      assert.equal(stderr, '', `tty ${tty}, json ${json}`);
+      assert.ok(stdout.length > 0);
+    }
   });
 });
