@@ -1,5 +1,6 @@
 // One esbuild script, four bundles (pattern: Copilot Chat's .esbuild.ts, vscode-extension-samples/esbuild-sample).
-//   extension  node/cjs, `vscode` external            -> dist/extension.js
+//   extension  node/cjs, `vscode` external            -> dist/extension.js (light: activate() loads only this)
+//              + dist/ext-checklist.js, ext-drift.js, ext-skew.js (heavy capabilities, required on first use)
 //   worker     node/cjs, `onnxruntime-node` external  -> dist/worker.js   (own process, see src/worker)
 //   cli        node/esm, code splitting               -> dist/cli.mjs + dist/cli-*.mjs chunks (one per command and
 //              heavy library, loaded on first use); dist/cli.js is a 2-line launcher (package.json bin: ml-preflight)
@@ -48,10 +49,20 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'onnxruntime-node'] },
+  // The extension: a light first bundle (tree, inspector, profiling, stubs; activate() loads only this) and
+  // one bundle per heavy capability, required on first use (src/vscode/lazyFeature.ts). Each is
+  // self-contained (CommonJS has no code splitting); shared state is passed in, never imported across them.
+  {
+    ...node,
+    entryPoints: { extension: 'src/vscode/extension.ts', 'ext-checklist': 'src/vscode/checklist/register.ts', 'ext-drift': 'src/vscode/drift/register.ts', 'ext-skew': 'src/vscode/skew/register.ts' },
+    outdir: 'dist',
+    external: ['vscode', 'onnxruntime-node'],
+  },
   { ...node, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js', external: ['onnxruntime-node'] },
   // Data drift off the extension host's thread (src/core/drift/runDriftWorker.ts).
   { ...node, entryPoints: ['src/core/drift/driftWorker.ts'], outfile: 'dist/driftWorker.js' },
+  // Skew discovery and analysis off the extension host's thread (src/core/skew/runSkewWorker.ts).
+  { ...node, entryPoints: ['src/core/skew/skewWorker.ts'], outfile: 'dist/skewWorker.js' },
   // ESM with splitting: `ml-preflight --version` loads ~20 KB instead of 4 MB. Chunks sit beside the entry (not in a
   // subfolder) so `__dirname` (worker.js, tree-sitter wasm lookups) is dist/ in every chunk; the banner gives the
   // bundled CommonJS code `require`, `__dirname` and `__filename`.
