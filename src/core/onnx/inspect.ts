@@ -33,6 +33,16 @@ const STANDARD_DOMAINS = new Set(['', 'ai.onnx', 'ai.onnx.ml', 'ai.onnx.training
  *   `truncated`, `malformed`, `too-deep`, `aborted`); nothing else escapes.
  */
 export async function inspectModel(path: string, options: InspectOptions = {}): Promise<ModelInspection> {
+  return (await inspectModelWithGraph(path, options)).inspection;
+}
+
+/**
+ * {@link inspectModel}, plus the decoded graph structure it was computed from (tensor headers with the file
+ * ranges of their payloads), for callers that go on to read weights selectively (the model diff).
+ *
+ * @throws OnnxInspectError as {@link inspectModel}.
+ */
+export async function inspectModelWithGraph(path: string, options: InspectOptions = {}): Promise<{ inspection: ModelInspection; raw: RawModel }> {
   try {
     return await inspect(path, options.signal);
   } catch (ex) {
@@ -79,7 +89,7 @@ async function readModel(path: string, size: number, signal: AbortSignal | undef
   }
 }
 
-async function inspect(path: string, signal: AbortSignal | undefined): Promise<ModelInspection> {
+async function inspect(path: string, signal: AbortSignal | undefined): Promise<{ inspection: ModelInspection; raw: RawModel }> {
   checkAbort(path, signal);
   const st = await statFile(path);
   checkAbort(path, signal);
@@ -139,7 +149,7 @@ async function inspect(path: string, signal: AbortSignal | undefined): Promise<M
   const functionDomains = new Set(raw.functions.map((f) => f.domain));
   const warnings = collectWarnings({ raw, st, graphs, nodes, inputs, outputs, externalData, functionDomains });
 
-  return {
+  const inspection: ModelInspection = {
     file: { path, bytes: st.size },
     irVersion: raw.irVersion,
     opsets,
@@ -166,10 +176,11 @@ async function inspect(path: string, signal: AbortSignal | undefined): Promise<M
     flopsEstimate,
     warnings,
   };
+  return { inspection, raw };
 }
 
 /** The main graph and every nested graph, depth first. */
-function collectGraphs(root: RawGraph): RawGraph[] {
+export function collectGraphs(root: RawGraph): RawGraph[] {
   const out: RawGraph[] = [];
   const stack = [root];
   while (stack.length > 0) {
