@@ -56,6 +56,7 @@ function hasModelChanges(d: ModelDiff): boolean {
   const m = d.model;
   return (
     m.parameters.delta !== 0 ||
+    m.fileBytes.delta !== 0 ||
     m.weightBytes.delta !== 0 ||
     m.nodeCount.delta !== 0 ||
     m.opHistogram.length > 0 ||

@@ -65,6 +65,12 @@ function entries(raw: RawModel): Map<string, Entry> {
   for (const g of raw.graph ? collectGraphs(raw.graph) : []) {
     for (const t of g.initializers) add({ name: t.name, tensor: t, sparse: false });
     for (const s of g.sparseInitializers) add({ name: s.values.name, tensor: { ...s.values, dims: s.dims }, sparse: true });
+    // Exporters such as spox store weights in Constant nodes rather than initializers: compare those too,
+    // keyed by the node's output name.
+    for (const node of g.nodes) {
+      const t = node.opType === 'Constant' && (node.domain === '' || node.domain === 'ai.onnx') ? node.attributes.get('value')?.t : undefined;
+      if (t && node.outputs[0]) add({ name: `Constant:${node.outputs[0]}`, tensor: t, sparse: false });
+    }
   }
   return out;
 }
@@ -300,7 +306,8 @@ async function compareData(dataType: number, sa: Source, sb: Source, files: File
 }
 
 /**
- * Compares the initializers of two models (main graph and subgraphs; sparse initializers by header only).
+ * Compares the initializers of two models (main graph and subgraphs; sparse initializers by header only), and the
+ * `value` tensors of Constant nodes (keyed `Constant:<output name>`).
  *
  * @throws DiffError `io` when a payload cannot be read, `aborted` on cancellation.
  */
