@@ -268,6 +268,19 @@ interface Buffers {
   b: [Buffer, Buffer];
 }
 
+/** Chunk buffers of finished comparisons, reused so repeated diffs do not pile up garbage waiting for GC. */
+const pool: Buffers[] = [];
+
+function acquire(chunk: number): Buffers {
+  const i = pool.findIndex((b) => b.a[0].length === chunk);
+  if (i >= 0) return pool.splice(i, 1)[0]!;
+  return { a: [Buffer.allocUnsafeSlow(chunk), Buffer.allocUnsafeSlow(chunk)], b: [Buffer.allocUnsafeSlow(chunk), Buffer.allocUnsafeSlow(chunk)] };
+}
+
+function release(b: Buffers): void {
+  if (pool.length < 2) pool.push(b);
+}
+
 /** Streams both payloads chunk by chunk (the next pair is read while the current one is compared). */
 async function compareData(dataType: number, sa: Source, sb: Source, files: Files, bufs: Buffers, chunk: number, signal: AbortSignal | undefined): Promise<Stats> {
   const s: Stats = { changed: 0, maxAbs: 0, nonFinite: false, measurable: sa.encoding === 'fixed' };
@@ -381,7 +394,7 @@ export async function compareInitializers(before: InitializerSide, after: Initia
         notCompared(sa.encoding !== sb.encoding ? 'stored in different encodings (varint vs fixed-width)' : `stored sizes differ (${sa.length} vs ${sb.length} bytes)`);
         continue;
       }
-      bufs ??= { a: [Buffer.allocUnsafeSlow(chunk), Buffer.allocUnsafeSlow(chunk)], b: [Buffer.allocUnsafeSlow(chunk), Buffer.allocUnsafeSlow(chunk)] };
+      bufs ??= acquire(chunk);
       const s = await compareData(o.tensor.dataType, sa, sb, files, bufs, chunk, options.signal);
       result.bytesRead += sa.length + sb.length;
       if (s.changed === 0) {
@@ -403,6 +416,7 @@ export async function compareInitializers(before: InitializerSide, after: Initia
     }
   } finally {
     await files.close();
+    if (bufs) release(bufs);
   }
   const size = (c: TensorChange): number => Math.max(c.elements.before ?? 0, c.elements.after ?? 0);
   changes.sort((x, y) => size(y) - size(x) || (x.name < y.name ? -1 : 1));
