@@ -7,6 +7,7 @@ import { readModelAtRef, type GitModel } from '../../core/diff/gitBlob';
 import { formatDiffMarkdown } from '../../core/diff/markdown';
 import { parseRelease } from '../../core/diff/ortReleases';
 import { OnnxInspectError } from '../../core/onnx/errors';
+import { parseDimOptions } from '../dimOption';
 import { formatDiffText } from '../format/diffText';
 import { sanitizeForTerminal } from '../format/table';
 import { CliError, ExitCode, type CliIO } from '../io';
@@ -38,6 +39,7 @@ Options:
   --ort <version>    ONNX Runtime release of the service (e.g. 1.17): an opset or IR
                      version it does not support is breaking
   --ep <name>        execution provider of the service (default cpu)
+  --dim NAME=N       value of a named dynamic dim for the FLOP estimates (repeatable)
   --fail-on <level>  breaking (default) | compatible | never
   -h, --help         show this help
 
@@ -57,6 +59,7 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
       'contract-only': { type: 'boolean', default: false },
       ort: { type: 'string' },
       ep: { type: 'string', default: 'cpu' },
+      dim: { type: 'string', multiple: true },
       'fail-on': { type: 'string', default: 'breaking' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -73,6 +76,7 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
     ortVersion = parseRelease(values.ort);
     if (!ortVersion) throw new CliError(`diff: --ort wants a release such as 1.17 or 1.17.3 (got '${sanitizeForTerminal(values.ort, 40)}')`);
   }
+  const dims = parseDimOptions('diff', values.dim);
   const against = values.against;
   if (against !== undefined ? positionals.length !== 1 : positionals.length !== 2) {
     throw new CliError(against !== undefined ? 'diff: with --against, give exactly one <model.onnx>' : 'diff: give <old.onnx> <new.onnx>, or <model.onnx> --against <git-ref> (see `ml-preflight diff --help`)');
@@ -97,6 +101,7 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
       initializers: !values['contract-only'],
       ep: values.ep,
       ortVersion,
+      dims,
       labels: { old: oldLabel, new: newGiven },
     });
     if (fromGit) diff.old.path = `${against}:${newGiven}`;

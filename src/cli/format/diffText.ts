@@ -1,5 +1,6 @@
 /** The `ml-preflight diff` report as terminal text. Pure: diff in, string out; model strings pass through `sanitizeForTerminal`. */
 import { formatBytes, formatCount, formatFlops } from '../../shared/format';
+import { summarizeAssumption } from '../../shared/dimAssumptions';
 import type { ChangeSeverity, ModelDiff, NumberDelta, TensorChange } from '../../shared/modelDiff';
 import { renderTable, sanitizeForTerminal as t } from './table';
 
@@ -54,7 +55,7 @@ export function formatDiffText(d: ModelDiff): string {
     ['Parameters', delta(m.parameters, formatCount)],
     ['Weights', `${delta(m.weightBytes, formatBytes)}${m.weightBytesByDtype.length ? `; ${m.weightBytesByDtype.map((w) => `${t(w.dtype, 20)} ${delta(w, formatBytes)}`).join(', ')}` : ''}`],
     ['File', delta(m.fileBytes, formatBytes)],
-    ['FLOPs', `${delta(m.flops, (n) => formatFlops(n))}${Object.keys(m.flopsAssumption).length ? ` at ${Object.entries(m.flopsAssumption).map(([k, v]) => `${t(k, 40)}=${v}`).join(', ')}` : ''}`],
+    ['FLOPs', `${delta(m.flops, (n) => formatFlops(n))}${Object.keys(m.flopsAssumption).length ? ` at ${t(summarizeAssumption(m.flopsAssumption), 300)}` : ''}`],
     ['Nodes', delta(m.nodeCount, String)],
     ['Quantization', m.quantization.changed ? `${m.quantization.before} → ${m.quantization.after}` : `${m.quantization.after} (unchanged)`],
   ];

@@ -15,6 +15,8 @@ export interface DiffOptions extends ContractOptions {
   initializers?: boolean;
   /** Labels shown for the two sides (default: the paths). */
   labels?: { old?: string; new?: string };
+  /** Values of named dynamic dims for both FLOP estimates (`--dim`). */
+  dims?: Readonly<Record<string, number>>;
   /** Latency/memory delta from saved profiles, computed by the caller (`performanceDelta`). */
   performance?: PerformanceDelta;
 }
@@ -26,7 +28,7 @@ export interface DiffOptions extends ContractOptions {
  *   comparison (`io`, `aborted`).
  */
 export async function diffModels(oldPath: string, newPath: string, options: DiffOptions = {}): Promise<ModelDiff> {
-  const [a, b] = await Promise.all([inspectModelWithGraph(oldPath, { signal: options.signal }), inspectModelWithGraph(newPath, { signal: options.signal })]);
+  const [a, b] = await Promise.all([inspectModelWithGraph(oldPath, { signal: options.signal, dims: options.dims }), inspectModelWithGraph(newPath, { signal: options.signal, dims: options.dims })]);
   const { changes, io } = diffContract(a.inspection, b.inspection, options);
   const counts = { breaking: 0, compatible: 0, informational: 0 };
   for (const c of changes) counts[c.severity]++;

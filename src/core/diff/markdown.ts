@@ -4,6 +4,7 @@
  * escaped with {@link markdownCell}, so a tensor named `a|b` or `<img src=x>` stays text in its cell.
  */
 import { formatBytes, formatCount, formatFlops } from '../../shared/format';
+import { summarizeAssumption } from '../../shared/dimAssumptions';
 import type { ChangeSeverity, ModelDiff, NumberDelta } from '../../shared/modelDiff';
 
 /**
@@ -67,7 +68,7 @@ export function formatDiffMarkdown(d: ModelDiff): string {
   out.push(`| weights | ${delta(m.weightBytes, formatBytes)} |`);
   for (const w of m.weightBytesByDtype) out.push(`| weights ${markdownCell(w.dtype)} | ${delta(w, formatBytes)} |`);
   out.push(`| file | ${delta(m.fileBytes, formatBytes)} |`);
-  out.push(`| FLOPs | ${delta(m.flops, (n) => formatFlops(n))}${Object.keys(m.flopsAssumption).length ? ` at ${Object.entries(m.flopsAssumption).map(([k, v]) => `${markdownCell(k, 40)}=${v}`).join(', ')}` : ''} |`);
+  out.push(`| FLOPs | ${delta(m.flops, (n) => formatFlops(n))}${Object.keys(m.flopsAssumption).length ? ` at ${markdownCell(summarizeAssumption(m.flopsAssumption))}` : ''} |`);
   out.push(`| nodes | ${delta(m.nodeCount, String)} |`);
   out.push(`| quantization | ${m.quantization.changed ? `${m.quantization.before} → ${m.quantization.after}` : `${m.quantization.after} (unchanged)`} |`);
   if (m.producer.changed) out.push(`| producer | ${markdownCell(m.producer.before || 'unknown')} → ${markdownCell(m.producer.after || 'unknown')} |`);
