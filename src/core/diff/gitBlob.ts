@@ -202,3 +202,33 @@ export async function readModelAtRef(file: string, ref: string, options: { signa
     throw ex;
   }
 }
+
+/**
+ * The text of `file` at `ref` (at most `maxBytes`), or `null` when the file is not there. For small files
+ * (`.mlpreflight/versions.json`).
+ *
+ * @throws DiffError `bad-ref`, `git`, `too-large`.
+ */
+export async function readTextAtRef(file: string, ref: string, maxBytes = 1024 * 1024, options: { signal?: AbortSignal } = {}): Promise<string | null> {
+  const bad = checkRef(ref);
+  if (bad) throw new DiffError('bad-ref', file, bad);
+  const { top, rel } = await locate(file, options.signal);
+  const spec = `${ref}:${rel}`;
+  const t = await git(top, ['cat-file', '-t', spec], options.signal);
+  if (t.code !== 0 || t.stdout.trim() !== 'blob') return null;
+  const s = await git(top, ['cat-file', '-s', spec], options.signal);
+  if (Number(s.stdout.trim()) > maxBytes) throw new DiffError('too-large', `${rel} at ${ref}`, `over ${maxBytes} bytes`);
+  const r = await git(top, ['cat-file', 'blob', spec], options.signal);
+  return r.code === 0 ? r.stdout : null;
+}
+
+/** Whether `dir` lies in a git work tree and `ref` names a commit there. Never throws. */
+export async function refExists(dir: string, ref: string): Promise<boolean> {
+  if (checkRef(ref)) return false;
+  try {
+    const r = await git(dir, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    return r.code === 0;
+  } catch {
+    return false;
+  }
+}
