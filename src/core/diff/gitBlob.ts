@@ -37,9 +37,15 @@ interface GitResult {
   stderr: string;
 }
 
+/**
+ * Options put before every git command: a cloned repository's own config must not make git run a program
+ * (`core.fsmonitor` is the one that reading commands can trigger).
+ */
+const SAFE_CONFIG = ['-c', 'core.fsmonitor=false'];
+
 function git(cwd: string, args: string[], signal?: AbortSignal): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, signal, maxBuffer: 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout, stderr) => {
+    execFile('git', [...SAFE_CONFIG, ...args], { cwd, signal, maxBuffer: 1024 * 1024, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } }, (err, stdout, stderr) => {
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
         reject(new DiffError('git', cwd, 'git is not installed (or not on PATH)'));
         return;
@@ -96,7 +102,7 @@ async function blobSize(top: string, spec: string, label: string, signal?: Abort
 /** Streams the blob into `dest` (created exclusively); refuses a Git LFS pointer. */
 function copyBlob(top: string, spec: string, dest: string, label: string, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', 'blob', spec], { cwd: top, stdio: ['ignore', 'pipe', 'pipe'], signal, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    const child = spawn('git', [...SAFE_CONFIG, 'cat-file', 'blob', spec], { cwd: top, stdio: ['ignore', 'pipe', 'pipe'], signal, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
     const out = createWriteStream(dest, { flags: 'wx' });
     let head = Buffer.alloc(0);
     let checked = false;
