@@ -50,7 +50,7 @@ const builds = [
     format: 'esm',
     // VS Code 1.100 ships Electron 34 -> Chrome 132 -> ES2024.
     target: 'es2022',
-    entryPoints: { model: 'webview-ui/model/main.ts', profile: 'webview-ui/profile/main.ts', checklist: 'webview-ui/checklist/main.ts', drift: 'webview-ui/drift/main.ts' },
+    entryPoints: { model: 'webview-ui/model/main.ts', profile: 'webview-ui/profile/main.ts', checklist: 'webview-ui/checklist/main.ts', drift: 'webview-ui/drift/main.ts', diff: 'webview-ui/diff/main.ts' },
     outdir: 'dist/webview',
     logOverride: { 'import-is-undefined': 'error' },
   },

@@ -1,5 +1,6 @@
 /** Command dispatch for `ml-preflight`, separate from `main.ts` so tests can run it in-process. */
 import { checklistCommand, checklistHelp } from './commands/checklist';
+import { diffCommand, diffHelp } from './commands/diff';
 import { doctorCommand, doctorHelp } from './commands/doctor';
 import { emitCommand, emitHelp } from './commands/emit';
 import { driftCommand, driftHelp } from './commands/drift';
@@ -36,13 +37,16 @@ Commands:
   emit <target> --model m.onnx --out dir
                             serving files for this model: docker, triton, kserve, k8s,
                             prometheus, k6, all (never overwrites without --force)
+  diff <old.onnx> <new.onnx> | diff <model.onnx> --against <git-ref>
+                            what changed between two models and whether it breaks the
+                            serving contract (exit 1 on breaking changes)
 
 Options:
   -h, --help      help (also: ml-preflight <command> --help)
   -v, --version   version
 
 Exit codes: 0 ok; 1 findings (review/checklist --fail-on, drift --fail-on-drift,
-skew findings, profile --fail-on-regression); 2 bad input or usage; 3 internal error.
+skew findings, profile --fail-on-regression, diff breaking changes); 2 bad input or usage; 3 internal error.
 `;
 
 export interface RunOptions {
@@ -68,6 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIO, options: RunOpt
         else if (command === 'help' && rest[0] === 'review') io.stdout(reviewHelp);
         else if (command === 'help' && rest[0] === 'checklist') io.stdout(checklistHelp);
         else if (command === 'help' && rest[0] === 'emit') io.stdout(emitHelp);
+        else if (command === 'help' && rest[0] === 'diff') io.stdout(diffHelp);
         else io.stdout(help);
         return command === undefined ? ExitCode.badInput : ExitCode.ok;
       case '-v':
@@ -90,8 +95,10 @@ export async function runCli(argv: readonly string[], io: CliIO, options: RunOpt
         return await checklistCommand(rest, io);
       case 'emit':
         return await emitCommand(rest, io);
+      case 'diff':
+        return await diffCommand(rest, io);
       default:
-        throw new CliError(`unknown command '${command}' (commands: inspect, doctor, skew, profile, drift, review, checklist, emit; see ml-preflight --help)`);
+        throw new CliError(`unknown command '${command}' (commands: inspect, doctor, skew, profile, drift, review, checklist, emit, diff; see ml-preflight --help)`);
     }
   } catch (ex) {
     if (ex instanceof CliError) {

@@ -13,6 +13,7 @@ import { createLog } from './log';
 import { ModelIndex } from './modelIndex';
 import { ModelTreeProvider, TREE_VIEW_ID } from './modelTree';
 import { registerChecklist } from './checklist/register';
+import { registerModelDiff } from './diff/register';
 import { registerDrift } from './drift/register';
 import { registerProfiling } from './profile/register';
 import { registerSkew } from './skew/register';
@@ -32,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerChecklist({ context, index, log, tree }),
     ...registerSkew({ context, log }),
     ...registerDrift({ context, log, tree }),
+    ...registerModelDiff({ context, index, log }),
   );
   const version = (context.extension.packageJSON as { version?: string }).version ?? '?';
   log.info(`ML Preflight ${version} activated (${vscode.env.appName} ${vscode.version}, ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace)`);
