@@ -68,8 +68,8 @@ function isValid(d: Data, i: number): boolean {
 }
 
 /**
- * Numbers of a numeric/datetime vector. Decimals are read with their scale (unscaled integer × 10^-scale, as the
- * Parquet reader does, so the same data in Parquet and Arrow gives the same values: issue 11, class 8).
+ * Numbers of a numeric/datetime vector. Decimals are read with their scale (unscaled integer / 10^scale, as the
+ * Parquet fast path does, so the same data in Parquet and Arrow gives the same values: issue 11, class 8).
  */
 function numericValues(vector: Vector, rows: number): Float64Array {
   const out = new Float64Array(rows);
@@ -80,7 +80,7 @@ function numericValues(vector: Vector, rows: number): Float64Array {
     if (typeId === Type.Decimal) {
       const t = chunk.type as unknown as Decimal;
       const words = (t.bitWidth ?? 128) / 32;
-      const factor = 10 ** -t.scale;
+      const divisor = 10 ** t.scale;
       const w = chunk.values as Uint32Array;
       for (let i = 0; i < n; i++) {
         if (!isValid(chunk, i)) {
@@ -90,7 +90,7 @@ function numericValues(vector: Vector, rows: number): Float64Array {
         const base = (chunk.offset + i) * words;
         let v = 0n;
         for (let k = words - 1; k >= 0; k--) v = (v << 32n) | BigInt(w[base + k]!);
-        out[row + i] = Number(BigInt.asIntN(words * 32, v)) * factor;
+        out[row + i] = Number(BigInt.asIntN(words * 32, v)) / divisor;
       }
     } else if (typeId === Type.Float && (chunk.values instanceof Float64Array || chunk.values instanceof Float32Array)) {
       const vals = chunk.values;

@@ -38,11 +38,20 @@ export interface FlatSink {
   dictionary?: string[];
 }
 
-type Physical = 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'BYTE_ARRAY';
+type Physical = 'BOOLEAN' | 'INT32' | 'INT64' | 'FLOAT' | 'DOUBLE' | 'BYTE_ARRAY' | 'FIXED_LEN_BYTE_ARRAY';
+
+/** The decimal scale of a DECIMAL leaf, undefined for others. */
+export function decimalScale(e: SchemaElement): number | undefined {
+  const logical = e.logical_type as { type?: string; scale?: number } | undefined;
+  if (logical?.type === 'DECIMAL') return logical.scale ?? e.scale ?? 0;
+  if (e.converted_type === 'DECIMAL') return e.scale ?? 0;
+  return undefined;
+}
 
 /** Whether the fast path can decode this leaf (physical type and annotation); see the module comment. */
 export function flatSupported(e: SchemaElement): boolean {
   if (e.repetition_type === 'REPEATED') return false;
+  if (decimalScale(e) !== undefined) return e.type === 'INT32' || e.type === 'INT64' || e.type === 'FIXED_LEN_BYTE_ARRAY' || e.type === 'BYTE_ARRAY';
   const logical = e.logical_type?.type;
   const converted = e.converted_type;
   switch (e.type) {
@@ -91,6 +100,22 @@ interface Context {
   maxDef: number;
   sink: FlatSink;
   column: string;
+  /** DECIMAL: values are unscaled integers, divided by 10^scale (correctly rounded for |unscaled| < 2^53). */
+  scale?: number;
+  typeLength?: number;
+}
+
+/** Big-endian two's complement bytes (a FIXED_LEN_BYTE_ARRAY / BYTE_ARRAY decimal) → number. */
+function unscaledDecimal(b: Uint8Array): number {
+  if (b.length === 0) return 0;
+  if (b.length <= 6) {
+    let v = b[0]! & 0x80 ? -1 : 0;
+    for (const x of b) v = v * 256 + x;
+    return v;
+  }
+  let v = 0n;
+  for (const x of b) v = (v << 8n) | BigInt(x);
+  return Number(BigInt.asIntN(b.length * 8, v));
 }
 
 const corrupt = (c: Context, detail: string): DataReadError => new DataReadError('corrupt', c.file, `column '${c.column}': ${detail}`);
@@ -98,16 +123,23 @@ const corrupt = (c: Context, detail: string): DataReadError => new DataReadError
 /** Plain-encoded values of a page, as numbers (numeric sinks) or codes (string/boolean sinks). */
 function plainValues(c: Context, page: Uint8Array, offset: number, count: number): Float64Array | Int32Array {
   const remaining = page.length - offset;
-  const width = c.type === 'DOUBLE' || c.type === 'INT64' ? 8 : c.type === 'INT32' || c.type === 'FLOAT' ? 4 : c.type === 'BOOLEAN' ? 0.125 : 4;
+  const width = c.type === 'DOUBLE' || c.type === 'INT64' ? 8 : c.type === 'INT32' || c.type === 'FLOAT' ? 4 : c.type === 'BOOLEAN' ? 0.125 : c.type === 'FIXED_LEN_BYTE_ARRAY' ? c.typeLength ?? 1 : 4;
   if (count * width > remaining) throw corrupt(c, `a page declares ${count} values but holds ${remaining} bytes`);
   const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset };
   if (c.sink.nums) {
-    const raw = readPlain(reader, c.type, count, undefined) as ArrayLike<number | bigint>;
+    if (c.type === 'FIXED_LEN_BYTE_ARRAY' && !(c.typeLength! > 0)) throw corrupt(c, `fixed-length values of ${String(c.typeLength)} bytes`);
+    const raw = readPlain(reader, c.type, count, c.typeLength) as ArrayLike<number | bigint | Uint8Array>;
     const out = new Float64Array(count);
     if (raw instanceof BigInt64Array) for (let i = 0; i < count; i++) out[i] = Number(raw[i]!);
-    else {
+    else if (c.type === 'FIXED_LEN_BYTE_ARRAY' || c.type === 'BYTE_ARRAY') {
+      for (let i = 0; i < count; i++) out[i] = unscaledDecimal(raw[i] as Uint8Array);
+    } else {
       const r = raw as ArrayLike<number>;
       for (let i = 0; i < count; i++) out[i] = finiteOrNaN(r[i]!);
+    }
+    if (c.scale !== undefined && c.scale !== 0) {
+      const divisor = 10 ** c.scale;
+      for (let i = 0; i < count; i++) out[i] = out[i]! / divisor;
     }
     return out;
   }
@@ -297,7 +329,7 @@ export function readFlatColumn(
     const group = metadata.row_groups[g]!;
     const chunk: ColumnChunk | undefined = group.columns[index];
     const meta = chunk?.meta_data;
-    const c: Context = { file, buffer, bytes, type: element.type as Physical, codec: meta?.codec ?? 'UNCOMPRESSED', compressors, maxDef: element.repetition_type === 'REQUIRED' ? 0 : 1, sink, column: element.name };
+    const c: Context = { file, buffer, bytes, type: element.type as Physical, codec: meta?.codec ?? 'UNCOMPRESSED', compressors, maxDef: element.repetition_type === 'REQUIRED' ? 0 : 1, sink, column: element.name, scale: decimalScale(element), typeLength: element.type_length };
     if (!chunk || !meta) throw corrupt(c, `row group ${g} has no column chunk for it`);
     if (chunk.file_path) throw new FlatUnsupported('column data in another file');
     if (meta.type !== element.type) throw corrupt(c, `row group ${g} stores ${meta.type}, the schema says ${element.type}`);
