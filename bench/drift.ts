@@ -155,6 +155,8 @@ function realFrame(n: number, shift: number, nulls: boolean, arrowDictionary: bo
 interface Run {
   wall: number;
   ms: number;
+  /** user + system CPU of the child (less sensitive than wall time to other load on a shared machine). */
+  cpu: number;
   rss: number;
   extra: string;
 }
@@ -202,16 +204,16 @@ async function realWriterRows(refRows: number, curRows: number): Promise<boolean
       const pass = fast.wall <= REAL_TARGET_MS && fast.rss <= REAL_TARGET_RSS;
       if (!pass) ok = false;
       const bytes = statSync(ref).size + statSync(cur).size;
-      lines.push(`| ${shape} | ${mb(bytes)} | full report, fast path | ${sec(fast.wall)} | ${mb(fast.rss)} | ${sec(base.wall)}, ${mb(base.rss)} | ${(fast.wall / base.wall).toFixed(2)}× | ≤ ${sec(REAL_TARGET_MS)}, ≤ ${mb(REAL_TARGET_RSS)}: ${pass ? 'PASS' : 'FAIL'} |`);
+      lines.push(`| ${shape} | ${mb(bytes)} | full report, fast path | ${sec(fast.wall)} (CPU ${sec(fast.cpu)}) | ${mb(fast.rss)} | ${sec(base.wall)} (CPU ${sec(base.cpu)}), ${mb(base.rss)} | ${(fast.wall / base.wall).toFixed(2)}× (CPU ${(fast.cpu / base.cpu).toFixed(2)}×) | ≤ ${sec(REAL_TARGET_MS)}, ≤ ${mb(REAL_TARGET_RSS)}: ${pass ? 'PASS' : 'FAIL'} |`);
       if (fast.extra !== base.extra) {
         ok = false;
         extras.push(`${shape}: RESULTS DIFFER between readers:\n  fast      ${fast.extra}\n  hyparquet ${base.extra}`);
       } else extras.push(`${shape}: same report from both readers (${fast.extra})`);
       const dFast = runChild(['decode', 'auto', ref, cur], 3);
-      const dBase = runChild(['decode', 'hyparquet', ref, cur], 1);
-      const dWasm = runChild(['decode', 'wasm', ref, cur], 1);
-      lines.push(`| ${shape} | | decode only, fast path | ${sec(dFast.wall)} (${sec(dFast.ms)} in process) | ${mb(dFast.rss)} | ${sec(dBase.wall)} (${sec(dBase.ms)}), ${mb(dBase.rss)} | ${(dFast.wall / dBase.wall).toFixed(2)}× | no target |`);
-      lines.push(`| ${shape} | | decode only, parquet-wasm → apache-arrow (IPC) | ${sec(dWasm.wall)} (${sec(dWasm.ms)} in process) | ${mb(dWasm.rss)} | ${sec(dBase.wall)} (${sec(dBase.ms)}), ${mb(dBase.rss)} | ${(dWasm.wall / dBase.wall).toFixed(2)}× | no target (not used) |`);
+      const dBase = runChild(['decode', 'hyparquet', ref, cur], 3);
+      const dWasm = runChild(['decode', 'wasm', ref, cur], 3);
+      lines.push(`| ${shape} | | decode only, fast path | ${sec(dFast.wall)} (CPU ${sec(dFast.cpu)}) | ${mb(dFast.rss)} | ${sec(dBase.wall)} (CPU ${sec(dBase.cpu)}), ${mb(dBase.rss)} | ${(dFast.wall / dBase.wall).toFixed(2)}× (CPU ${(dFast.cpu / dBase.cpu).toFixed(2)}×) | no target |`);
+      lines.push(`| ${shape} | | decode only, parquet-wasm → apache-arrow (IPC) | ${sec(dWasm.wall)} (CPU ${sec(dWasm.cpu)}) | ${mb(dWasm.rss)} | ${sec(dBase.wall)} (CPU ${sec(dBase.cpu)}), ${mb(dBase.rss)} | ${(dWasm.wall / dBase.wall).toFixed(2)}× (CPU ${(dWasm.cpu / dBase.cpu).toFixed(2)}×) | no target (not used) |`);
     }
     console.log(`\nReal-writer Parquet (arrow-rs via parquet-wasm, snappy, 2 row groups, dictionary pages): ${refRows.toLocaleString('en-US')} vs ${curRows.toLocaleString('en-US')} rows × 5 columns; wall time of a fresh node process (start included), median of 3; baseline = hyparquet's general path (the reader before), same run, same files\n`);
     console.log('| file shape | bytes (both) | what | measured | peak RSS | baseline (hyparquet) | ratio | target |');

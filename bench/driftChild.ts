@@ -5,7 +5,8 @@
  *   node driftChild.cjs full <auto|hyparquet> <ref> <cur>     computeDrift with that Parquet reader
  *   node driftChild.cjs decode <auto|hyparquet|wasm> <ref> <cur>   decode only; `wasm` = parquet-wasm → apache-arrow
  *
- * Prints one JSON line: `{ ms, rss, extra }` (ms inside the process; rss = peak RSS in bytes).
+ * Prints one JSON line: `{ ms, cpu, rss, extra }` (ms inside the process; cpu = user + system ms of the whole
+ * process, start included; rss = peak RSS in bytes).
  */
 import { readFileSync } from 'node:fs';
 import { readDataset } from '../src/core/data/readDataset';
@@ -35,7 +36,8 @@ async function main(): Promise<void> {
     const r = await computeDrift(ref, cur, { parquetEngine: engine as 'auto' | 'hyparquet' });
     extra = `${r.driftedColumns}/${r.testedColumns} drifted; ${r.columns.map((c) => `${c.name}:${c.method}=${c.statistic === null ? "-" : c.statistic.toPrecision(6)}`).join(" ")}`;
   }
-  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, rss: process.resourceUsage().maxRSS * 1024, extra }) + '\n');
+  const ru = process.resourceUsage();
+  process.stdout.write(JSON.stringify({ ms: performance.now() - t0, cpu: (ru.userCPUTime + ru.systemCPUTime) / 1000, rss: ru.maxRSS * 1024, extra }) + '\n');
 }
 
 void main().catch((ex: unknown) => {
