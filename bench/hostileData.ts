@@ -79,9 +79,11 @@ function runFrom(from: number, results: Map<number, Result>): Promise<number> {
       }, TIME_LIMIT_MS);
     };
     let lastPeak = 0;
+    let killedAfter = -1;
     createInterface({ input: p.stdout }).on('line', (line) => {
       const m = JSON.parse(line) as { start?: number } & Partial<Result> & { i?: number };
       if (m.start !== undefined) {
+        if (killedAfter >= 0) return;
         current = m.start;
         arm();
         return;
@@ -89,10 +91,19 @@ function runFrom(from: number, results: Map<number, Result>): Promise<number> {
       const over = m.rss! > RSS_LIMIT && m.rss! > lastPeak;
       lastPeak = Math.max(lastPeak, m.rss!);
       results.set(m.i!, { outcome: over ? 'over mem' : m.outcome!, ms: m.ms!, rss: m.rss!, message: m.message! });
-      if (over) p.kill('SIGKILL');
+      if (over) {
+        // Peak RSS only grows: restart the child so later cases are measured on their own.
+        killedAfter = m.i!;
+        clearTimeout(timer);
+        p.kill('SIGKILL');
+      }
     });
     p.on('exit', (code, signal) => {
       clearTimeout(timer);
+      if (killedAfter >= 0) {
+        resolve(killedAfter + 1);
+        return;
+      }
       if (!results.has(current)) results.set(current, { outcome: 'crash', ms: 0, rss: 0, message: `exit ${code ?? signal}: ${stderr.split('\n').filter(Boolean).slice(-2).join(' | ')}` });
       resolve(current + 1);
     });
@@ -114,7 +125,7 @@ async function main(): Promise<void> {
   let peak = 0;
   for (const [i, r] of results) {
     counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
-    const family = cases[i]!.ext.replace('.', '') + (cases[i]!.name.startsWith('seed') ? ' seed' : '');
+    const family = cases[i]!.ext.replace('.', '') + (/^seed-[a-z0-9]+$/.test(cases[i]!.name) ? ' (unmutated seeds)' : '');
     const f = byFamily.get(family) ?? new Map<string, number>();
     f.set(r.outcome, (f.get(r.outcome) ?? 0) + 1);
     byFamily.set(family, f);

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { tableFromIPC, Type, type Data, type Decimal, type Table, type Vector } from 'apache-arrow';
 import type { DataColumn, Dataset } from './columns';
+import { preflightArrow } from './arrowPreflight';
 import { DataReadError } from './errors';
 import { checkDeclaredCells, resolveLimits, uniqueNames, type DataLimits } from './limits';
 
@@ -171,6 +172,8 @@ export async function readArrow(path: string, file: string, options: ArrowReadOp
   if (bytes.subarray(0, 4).toString('latin1') === 'FEA1') {
     throw new DataReadError('unsupported-format', file, 'Feather v1 is not supported; re-save it as Feather v2 (pyarrow.feather.write_feather, the default since pyarrow 0.17)');
   }
+  // Message framing, vector lengths and buffer ranges checked against the bytes before apache-arrow believes them.
+  preflightArrow(bytes, file);
   let table: Table;
   try {
     table = tableFromIPC(bytes);
