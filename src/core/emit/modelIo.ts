@@ -75,8 +75,16 @@ export interface ServingModel {
 
 /** Turns a file or model name into a DNS-1123 label: `My Model_v2.onnx` → `my-model-v2`. */
 export function servingName(raw: string): string {
-  const base = raw.replace(/\.onnx$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
-  return /^[a-z]/.test(base) ? base : `m-${base || 'model'}`.slice(0, 63);
+  // Escaping rule (Kubernetes names): DNS-1123 label, enforced here for every emitter: lowercase [a-z0-9-],
+  // starts with a letter, ends with a letter or digit, at most 63 characters.
+  const base = raw.replace(/\.onnx$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const named = /^[a-z]/.test(base) ? base : `m-${base || 'model'}`;
+  return named.slice(0, 63).replace(/-+$/, '');
+}
+
+/** True when `name` is a DNS-1123 label (what {@link servingName} returns). */
+export function isDns1123Label(name: string): boolean {
+  return name.length >= 1 && name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
 
 function servingTensor(t: TensorInfo, file: string): ServingTensor {
@@ -89,7 +97,12 @@ function servingTensor(t: TensorInfo, file: string): ServingTensor {
     dtype: t.dtype,
     triton,
     v2,
-    shape: t.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1)),
+    shape: t.shape.map((d, i) => {
+      // int64 dims are written exactly or not at all: a fixed dim past 2^53 lost precision when decoded, and
+      // no server can allocate it, so it is refused instead of being written rounded (9223372036854776000).
+      if (typeof d === 'number' && !Number.isSafeInteger(d)) throw new EmitError('unsupported-model', file, `${t.name} dim ${i} is ${d}, over 2^53: not a servable size`);
+      return typeof d === 'number' && d >= 0 ? d : -1;
+    }),
     dimNames: t.shape.map((d) => (typeof d === 'string' && d !== '?' ? d : null)),
   };
 }
