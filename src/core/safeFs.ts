@@ -255,17 +255,45 @@ export interface SafeWriteOptions {
   mkdirs?: boolean;
 }
 
+/**
+ * `mkdir -p` without `{ recursive: true }`: Node's recursive mkdir never returns on some paths under `/proc`
+ * (`/proc/self/x/y` loops on ENOENT), so the missing folders are created one by one, top down, and any error
+ * (ENOENT, EACCES, EROFS, ENOTDIR) surfaces at once.
+ */
+export async function makeDirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let cur = path.resolve(dir);
+  for (let depth = 0; depth < 4096; depth++) {
+    const st = await fsp.stat(cur).catch((ex: NodeJS.ErrnoException) => (ex.code === 'ENOENT' ? undefined : Promise.reject(ex)));
+    if (st) {
+      if (!st.isDirectory()) throw Object.assign(new Error(`${cur} is not a folder`), { code: 'ENOTDIR' });
+      break;
+    }
+    missing.push(cur);
+    const up = path.dirname(cur);
+    if (up === cur) break;
+    cur = up;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      await fsp.mkdir(d);
+    } catch (ex) {
+      if ((ex as NodeJS.ErrnoException).code !== 'EEXIST') throw ex;
+    }
+  }
+}
+
 /** Checks the destination and returns its real folder and final path (see the write rule above). */
 async function prepareWrite(file: string, options: SafeWriteOptions): Promise<{ dir: string; dest: string; display: string; mode: number }> {
   const display = options.display ?? file;
   const abs = path.resolve(file);
   const parent = path.dirname(abs);
   try {
-    if (options.mkdirs !== false) await fsp.mkdir(parent, { recursive: true });
+    if (options.mkdirs !== false) await makeDirs(parent);
   } catch (ex) {
     const code = (ex as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTDIR') throw new SafeFsError('not-a-file', display, `cannot create its folder ${parent}: a file is in the way`, { cause: ex });
-    throw ioError(display, ex, 'create its folder');
+    throw new SafeFsError('io', display, `cannot create its folder ${parent} (${code ?? String(ex)})`, { cause: ex });
   }
   let dir: string;
   try {

@@ -148,6 +148,33 @@ export interface EmitOptions {
   maxBatchSize?: number;
 }
 
+/**
+ * Refuses a profile whose numbers no measurement can produce (a hand-edited or hostile result file): negative
+ * or astronomic latencies, memory or batch sizes would otherwise reach YAML/pbtxt as `1e+294Mi`.
+ *
+ * @throws EmitError `bad-option` naming the file and the field.
+ */
+export function checkProfile(p: ProfileFacts): void {
+  const bad = (field: string, value: unknown, range: string): never => {
+    throw new EmitError('bad-option', p.source, `${field} ${String(value)} is not a plausible measurement (expected ${range})`);
+  };
+  const within = (field: string, v: number | undefined, min: number, max: number, integer = false): void => {
+    if (v === undefined) return;
+    if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) bad(field, v, `${integer ? 'an integer ' : ''}${min}…${max}`);
+  };
+  within('p50Ms', p.p50Ms, 0, 3_600_000);
+  within('p99Ms', p.p99Ms, 0, 3_600_000);
+  within('budgetMs', p.budgetMs, 0, 3_600_000);
+  within('peakRssBytes', p.peakRssBytes, 0, 2 ** 50);
+  within('batch', p.batch, 1, 1_000_000, true);
+  within('throughputPerSec', p.throughputPerSec, 0, 1e12);
+  if (p.dynamicBatching) {
+    within('advice.dynamicBatching.maxBatchSize', p.dynamicBatching.maxBatchSize, 1, 1_000_000, true);
+    within('advice.dynamicBatching.maxQueueDelayMicroseconds', p.dynamicBatching.maxQueueDelayMicroseconds, 0, 60_000_000);
+    for (const b of p.dynamicBatching.preferredBatchSizes ?? []) within('advice.dynamicBatching.preferredBatchSizes[]', b, 1, 1_000_000, true);
+  }
+}
+
 export const DEFAULT_BUDGET_MS = 100;
 export const DEFAULT_MAX_BATCH = 8;
 /** Used when no profile was measured: a conservative start, well under any interactive budget. */
