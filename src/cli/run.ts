@@ -8,6 +8,7 @@ import { inspectCommand, inspectHelp } from './commands/inspect';
 import { skewCommand, skewHelp } from './commands/skew';
 import { profileCommand, profileHelp } from './commands/profile';
 import { reviewCommand, reviewHelp } from './commands/review';
+import { terminalLine, terminalText } from '../shared/escape';
 import { CliError, ExitCode, type CliIO } from './io';
 
 declare const ML_PREFLIGHT_VERSION: string | undefined;
@@ -56,7 +57,10 @@ export interface RunOptions {
   execArgv?: string[];
 }
 
-export async function runCli(argv: readonly string[], io: CliIO, options: RunOptions = {}): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIO, options: RunOptions = {}): Promise<number> {
+  // Terminal rule: everything the CLI prints goes through the one sanitizer (src/shared/escape.ts); errors are
+  // single lines (terminalLine), so a name with a newline or ESC cannot forge or split output.
+  const io: CliIO = { ...rawIo, stdout: (s) => rawIo.stdout(terminalText(s)), stderr: (s) => rawIo.stderr(terminalText(s)) };
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -102,13 +106,13 @@ export async function runCli(argv: readonly string[], io: CliIO, options: RunOpt
     }
   } catch (ex) {
     if (ex instanceof CliError) {
-      io.stderr(`ml-preflight: ${ex.message}\n`);
+      io.stderr(`ml-preflight: ${terminalLine(ex.message)}\n`);
       return ex.exitCode;
     }
     // parseArgs usage errors (unknown option, missing value) are the user's, not ours.
     const code = (ex as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`ml-preflight: ${(ex as Error).message}\n`);
+      io.stderr(`ml-preflight: ${terminalLine((ex as Error).message)}\n`);
       return ExitCode.badInput;
     }
     io.stderr(`ml-preflight: internal error (please report it): ${ex instanceof Error ? (ex.stack ?? ex.message) : String(ex)}\n`);

@@ -6,7 +6,7 @@ import { isInside } from '../../core/paths';
 import { renderReviewHtml } from '../../core/review/html';
 import { reviewExitCode, runReview, type FailOn, type ReviewReport } from '../../core/review/review';
 import { toSarif } from '../../core/review/sarif';
-import { checkWritable, writeOutput } from '../outputFile';
+import { checkDistinct, checkWritable, writeOutput } from '../outputFile';
 import { CliError, ExitCode, type CliIO } from '../io';
 import { formatChecklist } from './checklist';
 
@@ -58,6 +58,7 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
   const dir = positionals[0] ?? '.';
   const root = path.resolve(io.cwd, dir);
   // Checked before the work: an existing file that ML Preflight did not write is never replaced without --force.
+  await checkDistinct('review', io.cwd, [['--sarif', values.sarif], ['--html', values.html]]);
   const sarifPath = values.sarif ? await checkWritable('review', io.cwd, values.sarif, values.force) : undefined;
   const htmlPath = values.html ? await checkWritable('review', io.cwd, values.html, values.force) : undefined;
   let report: ReviewReport;
