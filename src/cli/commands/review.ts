@@ -13,8 +13,12 @@ import { formatChecklist } from './checklist';
 export const reviewHelp = `Usage: ml-preflight review [<dir>] [--json] [--sarif FILE] [--html FILE] [--fail-on LEVEL] [--base REF]
 
 Runs every capability that applies to the workspace folder (default: .): inspects its ONNX
-models, reads saved profile / drift / skew results (.mlpreflight/), lints serving configs and
-Dockerfiles against their schemas and the model, and grades the deployment checklist.
+models, reads saved profiles (.mlpreflight/profiles/), compares drift live on the folder's
+reference/current sample files unless saved reports exist (.mlpreflight/drift/), analyses
+skew live on the training/serving pairs (.mlpreflight/skew.json configures the pairs; saved
+findings in .mlpreflight/skew-report.json are used instead when present), lints serving
+configs and Dockerfiles against their schemas and the model, and grades the deployment
+checklist.
 
 Options:
   --json             print the whole report as JSON
