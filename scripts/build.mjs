@@ -1,6 +1,6 @@
 // One esbuild script, four bundles (pattern: Copilot Chat's .esbuild.ts, vscode-extension-samples/esbuild-sample).
 //   extension  node/cjs, `vscode` external            -> dist/extension.js (light: activate() loads only this)
-//              + dist/ext-checklist.js, ext-drift.js, ext-skew.js (heavy capabilities, required on first use)
+//              + dist/ext-checklist.js, ext-drift.js, ext-skew.js, ext-diff.js (heavy capabilities, required on first use)
 //   worker     node/cjs, `onnxruntime-node` external  -> dist/worker.js   (own process, see src/worker)
 //   cli        node/esm, code splitting               -> dist/cli.mjs + dist/cli-*.mjs chunks (one per command and
 //              heavy library, loaded on first use); dist/cli.js is a 2-line launcher (package.json bin: ml-preflight)
@@ -54,7 +54,7 @@ const builds = [
   // self-contained (CommonJS has no code splitting); shared state is passed in, never imported across them.
   {
     ...node,
-    entryPoints: { extension: 'src/vscode/extension.ts', 'ext-checklist': 'src/vscode/checklist/register.ts', 'ext-drift': 'src/vscode/drift/register.ts', 'ext-skew': 'src/vscode/skew/register.ts' },
+    entryPoints: { extension: 'src/vscode/extension.ts', 'ext-checklist': 'src/vscode/checklist/register.ts', 'ext-drift': 'src/vscode/drift/register.ts', 'ext-skew': 'src/vscode/skew/register.ts', 'ext-diff': 'src/vscode/diff/register.ts' },
     outdir: 'dist',
     external: ['vscode', 'onnxruntime-node'],
   },
@@ -84,7 +84,7 @@ const builds = [
     format: 'esm',
     // VS Code 1.100 ships Electron 34 -> Chrome 132 -> ES2024.
     target: 'es2022',
-    entryPoints: { model: 'webview-ui/model/main.ts', profile: 'webview-ui/profile/main.ts', checklist: 'webview-ui/checklist/main.ts', drift: 'webview-ui/drift/main.ts' },
+    entryPoints: { model: 'webview-ui/model/main.ts', profile: 'webview-ui/profile/main.ts', checklist: 'webview-ui/checklist/main.ts', drift: 'webview-ui/drift/main.ts', diff: 'webview-ui/diff/main.ts' },
     outdir: 'dist/webview',
     logOverride: { 'import-is-undefined': 'error' },
   },

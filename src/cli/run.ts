@@ -5,6 +5,7 @@
  * protobuf, Dockerfile, Kubernetes, Parquet or tree-sitter code that other commands need. esbuild splits each
  * command into its own chunk of the ESM bundle (scripts/build.mjs).
  */
+import { terminalLine, terminalText } from '../shared/escape';
 import { CliError, ExitCode, type CliIO } from './io';
 
 declare const ML_PREFLIGHT_VERSION: string | undefined;
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   review: async () => { const m = await import('./commands/review'); return { help: m.reviewHelp, run: (a, io) => m.reviewCommand(a, io, version()) }; },
   checklist: async () => { const m = await import('./commands/checklist'); return { help: m.checklistHelp, run: (a, io) => m.checklistCommand(a, io) }; },
   emit: async () => { const m = await import('./commands/emit'); return { help: m.emitHelp, run: (a, io) => m.emitCommand(a, io) }; },
+  diff: async () => { const m = await import('./commands/diff'); return { help: m.diffHelp, run: (a, io) => m.diffCommand(a, io) }; },
 };
 
 /** Whether `name` is a command (an own key of {@link COMMANDS}, not `toString` & co.). */
@@ -64,13 +66,16 @@ Commands:
   emit <target> --model m.onnx --out dir
                             serving files for this model: docker, triton, kserve, k8s,
                             prometheus, k6, all (never overwrites without --force)
+  diff <old.onnx> <new.onnx> | diff <model.onnx> --against <git-ref>
+                            what changed between two models and whether it breaks the
+                            serving contract (exit 1 on breaking changes)
 
 Options:
   -h, --help      help (also: ml-preflight <command> --help)
   -v, --version   version
 
 Exit codes: 0 ok; 1 findings (review/checklist --fail-on, drift --fail-on-drift,
-skew findings, profile --fail-on-regression); 2 bad input or usage; 3 internal error.
+skew findings, profile --fail-on-regression, diff breaking changes); 2 bad input or usage; 3 internal error.
 `;
 
 /**
@@ -97,7 +102,10 @@ function usageMessage(command: string | undefined, ex: Error & { code: string })
   }
 }
 
-export async function runCli(argv: readonly string[], io: CliIO, options: RunOptions = {}): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIO, options: RunOptions = {}): Promise<number> {
+  // Terminal rule: everything the CLI prints goes through the one sanitizer (src/shared/escape.ts); errors are
+  // single lines (terminalLine), so a name with a newline or ESC cannot forge or split output.
+  const io: CliIO = { ...rawIo, stdout: (s) => rawIo.stdout(terminalText(s)), stderr: (s) => rawIo.stderr(terminalText(s)) };
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
@@ -119,13 +127,13 @@ export async function runCli(argv: readonly string[], io: CliIO, options: RunOpt
     return await loaded.run(rest, io, options);
   } catch (ex) {
     if (ex instanceof CliError) {
-      io.stderr(`ml-preflight: ${ex.message}\n`);
+      io.stderr(`ml-preflight: ${terminalLine(ex.message)}\n`);
       return ex.exitCode;
     }
     // parseArgs usage errors (unknown option, missing value) are the user's, not ours.
     const code = (ex as { code?: string }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`ml-preflight: ${usageMessage(command, ex as Error & { code: string })}\n`);
+      io.stderr(`ml-preflight: ${terminalLine(usageMessage(command, ex as Error & { code: string }))}\n`);
       return ExitCode.badInput;
     }
     io.stderr(`ml-preflight: internal error (please report it): ${ex instanceof Error ? (ex.stack ?? ex.message) : String(ex)}\n`);

@@ -16,6 +16,7 @@
 import * as vscode from 'vscode';
 import type * as ChecklistModule from './checklist/register';
 import { registerCommands } from './commands';
+import type * as DiffModule from './diff/register';
 import type * as DriftModule from './drift/register';
 import { InspectorEditorProvider } from './inspectorEditor';
 import { contributedCommands, LazyFeature } from './lazyFeature';
@@ -35,6 +36,8 @@ export function activate(context: vscode.ExtensionContext): void {
     (m) => m.registerChecklist({ context, index, log, tree }), log);
   const drift = new LazyFeature<typeof DriftModule>('data drift', 'ext-drift.js', contributedCommands(context, 'mlPreflight.drift.'),
     (m) => m.registerDrift({ context, log, tree }), log);
+  const diff = new LazyFeature<typeof DiffModule>('model comparison', 'ext-diff.js', contributedCommands(context, 'mlPreflight.compareModels'),
+    (m) => m.registerModelDiff({ context, index, log }), log);
   const skew = new LazyFeature<typeof SkewModule>('training/serving skew', 'ext-skew.js', contributedCommands(context, 'mlPreflight.skew.'),
     (m) => m.registerSkew({ context, log }), log);
   // The tree's sections (checklist, drift) come from their bundles: load them before its first render.
@@ -52,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tree,
     checklist,
     drift,
+    diff,
     skew,
     vscode.window.createTreeView(TREE_VIEW_ID, { treeDataProvider: tree, showCollapseAll: true }),
     InspectorEditorProvider.register(context.extensionUri, index, log),

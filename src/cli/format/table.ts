@@ -1,4 +1,5 @@
 /** Plain-text tables for the terminal: left-aligned text, right-aligned numbers, no colour dependency. */
+import { terminalLine } from '../../shared/escape';
 
 export interface Column {
   header: string;
@@ -27,10 +28,12 @@ export function renderTable(columns: readonly Column[], rows: ReadonlyArray<read
   return [line(columns.map((c) => c.header)), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
-/** Makes untrusted text (from a model) safe for a terminal: control characters, incl. ESC, become visible escapes. */
+/**
+ * Makes untrusted text (from a model, a dataset, a workspace) safe for one terminal line: the terminal rule's
+ * {@link terminalLine} (src/shared/escape.ts: ESC and other controls visible, newlines escaped), then shortened.
+ */
 export function sanitizeForTerminal(s: string, max = 200): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '⏎' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  const clean = terminalLine(s);
   return width(clean) > max ? `${[...clean].slice(0, max - 1).join('')}…` : clean;
 }
 
