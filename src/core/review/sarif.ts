@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { ITEMS } from '../checklist/items';
-import { isInside, workspaceRelative } from '../paths';
+import { isInside, safeWorkspaceRelative, workspaceRelative } from '../paths';
 import type { Finding } from '../../shared/checklist';
 import { GENERATOR_MARK } from '../../shared/generator';
 import type { ReviewReport } from './review';
@@ -27,6 +27,11 @@ function ruleDescription(ruleId: string): { short: string; full: string } {
   const [area, rule] = ruleId.split('/');
   const text = `${area ?? ruleId}: ${(rule ?? '').replace(/-/g, ' ')}`;
   return { short: text, full: text };
+}
+
+/** A SARIF line/column: a positive safe integer (saved result files may hold anything). */
+function pos(n: number | undefined): number | undefined {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
 function uriOf(file: string, prefix: string): string {
@@ -57,31 +62,42 @@ export function toSarif(report: ReviewReport, options: SarifOptions = {}): Recor
   const skewParts = (f: Finding) => {
     const k = f.skew;
     if (!k) return {};
+    // The same URI rule as the primary location: only paths inside the reviewed folder.
+    const related = k.related.flatMap((r) => {
+      const safe = safeWorkspaceRelative(report.root, r.file);
+      return safe ? [{ ...r, safe }] : [];
+    });
+    const fixFile = k.fix ? safeWorkspaceRelative(report.root, k.fix.file) : undefined;
     return {
       properties: { confidence: k.confidence },
-      ...(k.related.length ? { relatedLocations: k.related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: uriOf(r.file, prefix), uriBaseId: '%SRCROOT%' }, region: region(r) } })) } : {}),
-      ...(k.fix ? { fixes: [{ description: { text: k.fix.description }, artifactChanges: [{ artifactLocation: { uri: uriOf(k.fix.file, prefix), uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: region(k.fix), insertedContent: { text: k.fix.newText } }] }] }] } : {}),
+      ...(related.length ? { relatedLocations: related.map((r, i) => ({ id: i + 1, message: { text: r.message }, physicalLocation: { artifactLocation: { uri: uriOf(r.safe, prefix), uriBaseId: '%SRCROOT%' }, region: region(r) } })) } : {}),
+      ...(k.fix && fixFile ? { fixes: [{ description: { text: k.fix.description }, artifactChanges: [{ artifactLocation: { uri: uriOf(fixFile, prefix), uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: region(k.fix), insertedContent: { text: k.fix.newText } }] }] }] } : {}),
       ...(k.suppressed ? { suppressions: [{ kind: k.suppressed.kind, justification: k.suppressed.justification }] } : {}),
     };
   };
-  const result = (f: Finding) => ({
+  const result = (f: Finding) => {
+    // SARIF URI rule: artifactLocation.uri only from a workspace-relative path resolved here; a finding whose
+    // file is a URI (`javascript:`, `https://…`), absolute outside the workspace or `../` gets no location.
+    const file = f.file ? safeWorkspaceRelative(report.root, f.file) : undefined;
+    return {
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId)!,
     level: f.level,
-    message: { text: f.message },
-    ...(f.file
+    message: { text: f.file && !file ? `${f.message} (location refused: not a path inside the reviewed folder)` : f.message },
+    ...(file
       ? {
           locations: [{
             physicalLocation: {
-              artifactLocation: { uri: uriOf(f.file, prefix), uriBaseId: '%SRCROOT%' },
-              ...(f.line ? { region: { startLine: f.line, ...(f.column ? { startColumn: f.column } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), ...(f.endColumn ? { endColumn: f.endColumn } : {}) } } : {}),
+              artifactLocation: { uri: uriOf(file, prefix), uriBaseId: '%SRCROOT%' },
+              ...(pos(f.line) ? { region: { startLine: pos(f.line), ...(pos(f.column) ? { startColumn: pos(f.column) } : {}), ...(pos(f.endLine) ? { endLine: pos(f.endLine) } : {}), ...(pos(f.endColumn) ? { endColumn: pos(f.endColumn) } : {}) } } : {}),
             },
           }],
-          partialFingerprints: { primaryLocationLineHash: `${f.ruleId}:${f.file}:${f.line ?? 0}` },
+          partialFingerprints: { primaryLocationLineHash: `${f.ruleId}:${file}:${f.line ?? 0}` },
         }
       : {}),
     ...skewParts(f),
-  });
+    };
+  };
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
