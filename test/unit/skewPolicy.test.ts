@@ -181,6 +181,13 @@ describe('skew: precision policy', () => {
     assert.deepEqual((await run(train, fixed)).filter((x) => x.severity !== 'info').map((x) => x.kind), []);
   });
 
+  it('knows torchvision per-weights presets (partial(ImageClassification, …))', async () => {
+    const train = 'from functools import partial\nfrom torchvision.transforms._presets import ImageClassification\nfrom PIL import Image\nTF = partial(ImageClassification, crop_size=224, resize_size=232)\n';
+    const serve = 'from PIL import Image\nfrom torchvision import transforms as T\ntf = T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor(), T.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])\ndef load(p):\n    return tf(Image.open(p).convert("RGB"))\n';
+    assert.deepEqual(loud(await run(train, serve)), ['resize-size']);
+    assert.deepEqual(loud(await run(train.replace('232', '256'), serve)), []);
+  });
+
   it('suppresses by line comment and per pair, and reports suppressed findings in SARIF', async () => {
     assert.deepEqual(ignoredOnLine('x = 1  # ml-preflight: ignore[normalize-std, scale]'), ['normalize-std', 'scale']);
     assert.deepEqual(ignoredOnLine('x = 1  # ml-preflight: ignore'), ['*']);

@@ -291,6 +291,7 @@ function extractCall(ctx: Ctx, call: PyNode): void {
       }
     }
     const via = name;
+    if (extractTorchvisionPreset(ctx, site)) return;
     if (extractImageProcessor(ctx, site)) return;
     if (extractLogScale(ctx, site)) return;
     if (extractAudioCall(ctx, site) || extractTextCall(ctx, site) || extractTabularCall(ctx, site)) return;
@@ -1044,4 +1045,39 @@ function inheritedMethod(ctx: Ctx, mod: ModuleIndex, name: string, depth: number
     }
   }
   return undefined;
+}
+
+/**
+ * torchvision's per-weights presets (`weights.transforms()`; defined as `partial(ImageClassification, crop_size=224,
+ * resize_size=232)` in torchvision.models): ImageClassification resizes the shorter side to resize_size (256) with
+ * bilinear, center-crops crop_size, scales to [0, 1] and normalizes with ImageNet statistics; SemanticSegmentation
+ * resizes the shorter side to resize_size and does not crop (torchvision ≥ 0.13, library.ts).
+ */
+function extractTorchvisionPreset(ctx: Ctx, c: CallSite): boolean {
+  const { mod, ev } = ctx;
+  let target = c.name ?? '';
+  let args = { positional: c.positional, keywords: c.keywords };
+  if (/(^|\.)partial$/.test(target) && c.positional[0]) {
+    target = ev.canonicalName(c.positional[0], mod) ?? c.positional[0].text;
+    args = { positional: c.positional.slice(1), keywords: c.keywords };
+  }
+  const m = /(^|\.)(ImageClassification|SemanticSegmentation)$/.exec(target);
+  if (!m || !/_presets|^(ImageClassification|SemanticSegmentation)$|\.(ImageClassification|SemanticSegmentation)$/.test(target)) return false;
+  if (!/torchvision|_presets/.test(target) && !/_presets/.test(mod.source.slice(0, 4000))) return false;
+  const kw = (k: string): Value | undefined => (args.keywords.has(k) ? ev.eval(args.keywords.get(k)!, mod) : undefined);
+  const via = `torchvision ${m[2]} preset`;
+  const resize = kw('resize_size');
+  const r = resize?.k === 'num' ? resize.v : resize?.k === 'list' ? numbers(resize)?.[0] : m[2] === 'ImageClassification' ? 256 : undefined;
+  if (r !== undefined) add(ctx, c.call, 'image.size', strV(`shorter side ${r}`), via, { shown: `shorter side ${r}${resize ? '' : ' (preset default)'}`, isDefault: !resize, origin: resize?.o?.literal ? resize.o : undefined });
+  addInterp(ctx, c.call, kw('interpolation'), 'pil', 'bilinear', via, 'tv-interp');
+  if (m[2] === 'ImageClassification') {
+    const crop = kw('crop_size');
+    const cs = crop?.k === 'num' ? crop.v : undefined;
+    if (cs !== undefined) add(ctx, c.call, 'image.crop', numList([cs, cs]), via, { shown: `${cs}×${cs} (H×W)`, origin: crop?.o?.literal ? crop.o : undefined });
+  }
+  add(ctx, c.call, 'image.scale', numV(1 / 255), via, { isDefault: true, shown: '1/255 (preset)' });
+  add(ctx, c.call, 'image.mean', numList(IMAGENET_MEAN), via, { isDefault: !kw('mean'), shown: '(0.485, 0.456, 0.406) (preset default)' });
+  add(ctx, c.call, 'image.std', numList(IMAGENET_STD), via, { isDefault: !kw('std'), shown: '(0.229, 0.224, 0.225) (preset default)' });
+  add(ctx, c.call, 'image.layout', strV('CHW'), via, { isDefault: true, shown: 'CHW (preset)' });
+  return true;
 }
