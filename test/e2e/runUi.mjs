@@ -353,20 +353,29 @@ try {
     if (xssCopied instanceof Error) throw xssCopied;
     await closeAllEditors(p);
     // The inspector's model is the new side; fixtures/xss.onnx (kept out of the tree by the workspace setting)
-    // is the old one, picked with "Browse…" in code-server's simple file dialog.
-    await quickOpen(p, MODEL);
+    // is the old one, picked with "Browse…" in code-server's simple file dialog. The inspector is opened
+    // through "Inspect Model" (Quick Open's list can still show recent files when Enter lands).
+    await runCommand(p, 'ML Preflight: Inspect Model');
+    await p.locator(sel.quickRow, { hasText: MODEL }).first().waitFor({ state: 'visible' });
+    await p.locator(sel.quickInput).fill(MODEL);
+    const firstPick = ((await p.locator(sel.quickRow).first().textContent()) ?? '');
+    if (!firstPick.includes(MODEL)) throw new Error(`first quick pick row is "${firstPick}"`);
+    await p.keyboard.press('Enter');
     await expectInspectorShowsModel();
     await runCommand(p, 'ML Preflight: Compare Models');
     const browse = p.locator(sel.quickRow, { hasText: 'Browse…' }).first();
     await browse.waitFor({ state: 'visible', timeout: 15_000 });
     await shot('11-compare-models-pick');
     await browse.click();
+    // Wait for the simple file dialog itself (its "Compare" button), not the quick pick it replaces.
+    const accept = p.locator('.quick-input-widget .monaco-button', { hasText: 'Compare' }).first();
+    await accept.waitFor({ state: 'visible', timeout: 15_000 });
     const file = path.join(run.workspace, 'fixtures', 'xss.onnx');
     const input = p.locator(sel.quickInput);
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
     await input.fill(file);
-    await sleep(500);
-    await p.keyboard.press('Enter');
+    await sleep(700);
+    if ((await input.inputValue()) !== file) await input.fill(file);
+    await accept.click();
     await p.locator(sel.activeTab, { hasText: `Diff: xss.onnx → ${MODEL}` }).waitFor({ state: 'visible', timeout: 30_000 });
     const frame = webviewFrame(p);
     await frame.locator('#app[data-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });
