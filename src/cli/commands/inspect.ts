@@ -1,4 +1,5 @@
 /** `ml-preflight inspect <model.onnx>… [--json]` */
+import { terminalLine } from '../../shared/escape';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { OnnxInspectError } from '../../core/onnx/errors';
@@ -49,7 +50,7 @@ export async function inspectCommand(args: string[], io: CliIO): Promise<number>
     } catch (ex) {
       if (!OnnxInspectError.is(ex)) throw ex;
       // One line naming the file as the user typed it, and the reason.
-      io.stderr(`ml-preflight: ${given}: ${ex.reason}: ${ex.detail}\n`);
+      io.stderr(`ml-preflight: ${terminalLine(`${given}: ${ex.reason}: ${ex.detail}`)}\n`);
       exit = ExitCode.badInput;
     }
   }

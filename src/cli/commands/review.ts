@@ -6,15 +6,19 @@ import { isInside } from '../../core/paths';
 import { renderReviewHtml } from '../../core/review/html';
 import { reviewExitCode, runReview, type FailOn, type ReviewReport } from '../../core/review/review';
 import { toSarif } from '../../core/review/sarif';
-import { checkWritable, writeOutput } from '../outputFile';
+import { checkDistinct, checkWritable, writeOutput } from '../outputFile';
 import { CliError, ExitCode, type CliIO } from '../io';
 import { formatChecklist } from './checklist';
 
 export const reviewHelp = `Usage: ml-preflight review [<dir>] [--json] [--sarif FILE] [--html FILE] [--fail-on LEVEL] [--base REF]
 
 Runs every capability that applies to the workspace folder (default: .): inspects its ONNX
-models, reads saved profile / drift / skew results (.mlpreflight/), lints serving configs and
-Dockerfiles against their schemas and the model, and grades the deployment checklist.
+models, reads saved profiles (.mlpreflight/profiles/), compares drift live on the folder's
+reference/current sample files unless saved reports exist (.mlpreflight/drift/), analyses
+skew live on the training/serving pairs (.mlpreflight/skew.json configures the pairs; saved
+findings in .mlpreflight/skew-report.json are used instead when present), lints serving
+configs and Dockerfiles against their schemas and the model, and grades the deployment
+checklist.
 
 Options:
   --json             print the whole report as JSON
@@ -58,6 +62,7 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
   const dir = positionals[0] ?? '.';
   const root = path.resolve(io.cwd, dir);
   // Checked before the work: an existing file that ML Preflight did not write is never replaced without --force.
+  await checkDistinct('review', io.cwd, [['--sarif', values.sarif], ['--html', values.html]]);
   const sarifPath = values.sarif ? await checkWritable('review', io.cwd, values.sarif, values.force) : undefined;
   const htmlPath = values.html ? await checkWritable('review', io.cwd, values.html, values.force) : undefined;
   let report: ReviewReport;

@@ -14,7 +14,7 @@ import { inspectModel } from '../onnx/inspect';
 import type { ModelInspection } from '../../shared/modelInspection';
 import { dockerfile, dockerignore, requirementsTxt, servingApp } from './docker';
 import { k6Script, kserveInferenceService, kubernetesManifests, prometheusRules } from './kube';
-import { servingModel, type EmitOptions, type ServingModel } from './modelIo';
+import { checkProfile, servingModel, type EmitOptions, type ServingModel } from './modelIo';
 import type { EmittedFile } from './plan';
 import { tritonConfig } from './triton';
 
@@ -56,6 +56,7 @@ export async function targetFiles(target: EmitTarget, model: ServingModel, optio
 
 /** The files for `targets` (`all` = every target, each in its own sub-folder). */
 export async function emitFiles(inspection: ModelInspection, targets: readonly EmitTarget[] | 'all', options: EmitOptions = {}): Promise<EmittedFile[]> {
+  if (options.profile) checkProfile(options.profile);
   const model = servingModel(inspection, options.name);
   if (targets === 'all') {
     const files: EmittedFile[] = [];
