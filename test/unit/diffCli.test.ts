@@ -85,7 +85,7 @@ describe('ml-preflight diff', function () {
   it('escapes model strings for each format: terminal, Markdown, JSON', async () => {
     const t = await runCliCaptured(['diff', 'a.onnx', 'hostile.onnx'], dir);
     assert.ok(!t.stdout.includes('\u001b'), 'no raw ESC on the terminal');
-    assert.match(t.stdout, /x\|y`z⏎\\x1b\[31mred/);
+    assert.match(t.stdout, /x\|y`z(⏎|\\n)\\x1b\[31mred/); // newline and ESC made visible by sanitizeForTerminal
     const m = await runCliCaptured(['diff', 'a.onnx', 'hostile.onnx', '--markdown'], dir);
     assert.ok(!m.stdout.includes('<img'), 'no raw HTML in Markdown');
     assert.ok(m.stdout.includes('&lt;img src=x onerror=alert\\(1\\)&gt;'));
