@@ -88,7 +88,7 @@ describe('ml-preflight diff', function () {
     assert.match(t.stdout, /x\|y`z(⏎|\\n)\\x1b\[31mred/); // newline and ESC made visible by sanitizeForTerminal
     const m = await runCliCaptured(['diff', 'a.onnx', 'hostile.onnx', '--markdown'], dir);
     assert.ok(!m.stdout.includes('<img'), 'no raw HTML in Markdown');
-    assert.ok(m.stdout.includes('&lt;img src=x onerror=alert\\(1\\)&gt;'));
+    assert.ok(m.stdout.includes('&lt;img src=x onerror=alert(1)&gt;'));
     // Every row of the changes table keeps its 6 cells: escaped pipes do not split cells.
     const changeRows = m.stdout.split('\n').filter((l) => /^\| (🔴|🟢|ℹ️)/.test(l));
     assert.ok(changeRows.length >= 1);
@@ -103,6 +103,7 @@ describe('ml-preflight diff', function () {
     assert.equal(markdownCell('`x`'), '\\`x\\`');
     assert.equal(markdownCell('a\nb\r\nc'), 'a b  c');
     assert.equal(markdownCell('<b>&'), '&lt;b&gt;&amp;');
+    assert.equal(markdownCell('![x](http://e/x.png) *a* _b_ ~c~'), '!\\[x\\](http://e/x.png) \\*a\\* \\_b\\_ \\~c\\~');
   });
 
   it('bad input: exit 2 with one line naming the file', async () => {
