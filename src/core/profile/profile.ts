@@ -39,9 +39,9 @@ export const PROFILE_DEFAULTS = Object.freeze({
   maxMeasureMs: 15_000,
   /**
    * With the default iteration count, the whole sweep (warm-up + measurement of every batch) stays near this:
-   * each batch gets an equal share (issue 11, class 9: a 100k-node model took 6 × 15 s + warm-ups).
+   * each batch gets an equal share (issue 11, class 9: a 100k-node model took 6 × 15 s + warm-ups, 78 s in all; now ~9 s cold start + 12 s).
    */
-  maxSweepMs: 30_000,
+  maxSweepMs: 12_000,
   timeoutMs: 600_000,
   maxRssBytes: 8 * 1024 ** 3,
 });
@@ -209,8 +209,8 @@ export async function profileModel(modelPath: string, options: ProfileOptions = 
   }
   // Bounded sweep: per-batch caps from the sweep's total budget (a fast model never reaches them).
   const share = PROFILE_DEFAULTS.maxSweepMs / Math.max(1, plan.batches.length);
-  const measureCapMs = Math.round(Math.max(2_000, Math.min(PROFILE_DEFAULTS.maxMeasureMs, share * 0.75)));
-  const warmupCapMs = Math.round(Math.max(1_000, Math.min(PROFILE_DEFAULTS.maxWarmupMs, share * 0.25)));
+  const measureCapMs = Math.round(Math.max(1_000, Math.min(PROFILE_DEFAULTS.maxMeasureMs, share * 0.75)));
+  const warmupCapMs = Math.round(Math.max(500, Math.min(PROFILE_DEFAULTS.maxWarmupMs, share * 0.25)));
   const traceDir = await mkdtemp(path.join(os.tmpdir(), 'mlp-profile-'));
   const request: ProfileRequest = {
     type: 'profile',
