@@ -42,6 +42,7 @@ Options:
   --force               overwrite existing files that differ
   --dry-run             print the plan (and diffs) without writing
   --json                print the plan/result as JSON
+  -h, --help            show this help
 
 Exit codes: 0 written (or nothing to change); 1 existing files differ and were left alone;
 2 bad input (model, options, a path escaping --out).

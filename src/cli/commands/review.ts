@@ -10,11 +10,15 @@ import { checkDistinct, checkWritable, writeOutput } from '../outputFile';
 import { CliError, ExitCode, type CliIO } from '../io';
 import { formatChecklist } from './checklist';
 
-export const reviewHelp = `Usage: ml-preflight review [<dir>] [--json] [--sarif FILE] [--html FILE] [--fail-on LEVEL]
+export const reviewHelp = `Usage: ml-preflight review [<dir>] [--json] [--sarif FILE] [--html FILE] [--fail-on LEVEL] [--base REF]
 
 Runs every capability that applies to the workspace folder (default: .): inspects its ONNX
-models, reads saved profile / drift / skew results (.mlpreflight/), lints serving configs and
-Dockerfiles against their schemas and the model, and grades the deployment checklist.
+models, reads saved profiles (.mlpreflight/profiles/), compares drift live on the folder's
+reference/current sample files unless saved reports exist (.mlpreflight/drift/), analyses
+skew live on the training/serving pairs (.mlpreflight/skew.json configures the pairs; saved
+findings in .mlpreflight/skew-report.json are used instead when present), lints serving
+configs and Dockerfiles against their schemas and the model, and grades the deployment
+checklist.
 
 Options:
   --json             print the whole report as JSON
@@ -25,6 +29,9 @@ Options:
   --force            replace a --sarif/--html file that ML Preflight did not write (its own earlier
                      reports are replaced without asking)
   --fail-on LEVEL    error (default): exit 1 when an item fails; warning: also on warnings; never: exit 0
+  --base REF         git ref the models' serving contract is compared with (pull requests:
+                     the target branch, e.g. origin/main; default HEAD): a breaking change
+                     without a version bump fails "Serving contract unchanged, or versioned"
   -h, --help         show this help
 
 Exit codes: 0 below the --fail-on threshold; 1 findings at or above it; 2 bad input.
@@ -41,6 +48,7 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
       html: { type: 'string' },
       'fail-on': { type: 'string', default: 'error' },
       force: { type: 'boolean', default: false },
+      base: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -59,7 +67,7 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
   const htmlPath = values.html ? await checkWritable('review', io.cwd, values.html, values.force) : undefined;
   let report: ReviewReport;
   try {
-    report = await runReview(root, { signal: io.signal, version });
+    report = await runReview(root, { signal: io.signal, version, base: values.base });
   } catch (ex) {
     if (ChecklistError.is(ex)) throw new CliError(`review: ${dir}: ${ex.reason}: ${ex.detail}`);
     throw ex;

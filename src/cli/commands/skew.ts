@@ -59,7 +59,7 @@ function parse(args: string[]): Args {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new CliError('skew: --max-file-bytes must be a positive integer');
       out.maxFileBytes = n;
-    } else if (a.startsWith('-')) throw new CliError(`skew: unknown option '${a}' (see ml-preflight skew --help)`);
+    } else if (a.startsWith('-')) throw new CliError(`skew: unknown option ${a} (see ml-preflight skew --help)`);
     else if (mode) out[mode].push(a);
     else throw new CliError(`skew: '${a}' is neither after --training nor after --serving`);
   }
