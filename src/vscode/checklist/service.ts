@@ -72,7 +72,7 @@ export class ChecklistService implements vscode.Disposable {
     const run = (async () => {
       const started = Date.now();
       try {
-        const report = await runChecklist(folder.uri.fsPath, { signal: this.lifetime.signal, compareDrift: this.compareDrift });
+        const report = await runChecklist(folder.uri.fsPath, { signal: this.lifetime.signal, compareDrift: this.compareDrift, git: vscode.workspace.isTrusted });
         this.states.set(key, { kind: 'ready', report });
         this.log.info(`Checklist for ${folder.name}: ${report.counts.fail} fail, ${report.counts.warn} warn, ${report.counts.unknown} unknown, ${report.counts.pass} pass, ${report.counts.na} n/a (${Date.now() - started} ms)`);
         for (const w of report.warnings) this.log.warn(`Checklist: ${w}`);
