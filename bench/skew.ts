@@ -128,6 +128,12 @@ async function main(): Promise<void> {
       rows.push([`${name} corpus`, `absent (${path.relative(ROOT, dir)})`, '', 'SKIP']);
       continue;
     }
+    // The real corpus commits coordinates, not the third-party files: `npx tsx scripts/skewRealMaterialize.ts` lays them out.
+    const missing = projects.filter((p) => [...p.training, ...p.serving].some((f) => !fs.existsSync(path.join(p.dir, f))));
+    if (missing.length) {
+      rows.push([`${name} corpus`, `${missing.length} of ${projects.length} projects lack their source files (run scripts/skewRealMaterialize.ts)`, '', 'SKIP']);
+      continue;
+    }
     for (const pairing of ['explicit', 'workspace'] as const) {
       const t = performance.now();
       const sc: CorpusScore = await scoreCorpus(projects, pairing);
