@@ -134,6 +134,8 @@ export function codeOnly(source: string): string {
     .replace(/#[^\n]*/g, (m) => ' '.repeat(m.length));
 }
 
+const codeCache = new WeakMap<object, string>();
+
 /** The context of one side for the comparison (see {@link SideContext}). */
 function sideContext(project: SkewProject, files: string[], inModel: Map<string, string>): SideContext {
   const code: SideContext['code'] = [];
@@ -141,7 +143,12 @@ function sideContext(project: SkewProject, files: string[], inModel: Map<string,
   for (const f of files) {
     const mod = project.module(f);
     if (!mod) continue;
-    code.push({ file: f, text: codeOnly(mod.source) });
+    let text = codeCache.get(mod);
+    if (text === undefined) {
+      text = codeOnly(mod.source);
+      codeCache.set(mod, text);
+    }
+    code.push({ file: f, text });
     for (const [local, { module, name }] of mod.fromImports) {
       const top = module.replace(/^\.+/, '').split('.')[0];
       if (!module.startsWith('.') && KNOWN_PACKAGES.has(top)) continue;

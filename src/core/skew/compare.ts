@@ -366,6 +366,7 @@ export function openReason(key: string, other: SideContext | undefined, otherNam
   const colRe = base.startsWith('tabular.') && base !== 'tabular.window' && column ? new RegExp(`["'.]${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`) : undefined;
   if (hints) {
     for (const { file, text } of other.code) {
+      if (colRe ? !colRe.test(text) : !hints.test(text)) continue;
       const lines = text.split('\n');
       for (let i = 0; i < lines.length; i++) {
         if (colRe) {
