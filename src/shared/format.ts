@@ -4,6 +4,7 @@
  * extension's tree view, so both show the same numbers; it must stay free of DOM and Node APIs.
  */
 import type { Dim } from './modelInspection';
+import type { NumberDelta } from './modelDiff';
 
 const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
@@ -84,4 +85,17 @@ export function histogramRows(histogram: Readonly<Record<string, number>>, limit
     .map(([op, count]) => ({ op, count }))
     .sort((a, b) => b.count - a.count || (a.op < b.op ? -1 : a.op > b.op ? 1 : 0));
   return { rows: all.slice(0, limit), more: Math.max(0, all.length - limit) };
+}
+
+/**
+ * A before → after change as text: `12 MiB → 14 MiB (+16.7 %)`, `12 MiB (unchanged)`, or `unknown` for a side
+ * that was not measured. `fmt` formats one value (e.g. {@link formatBytes}).
+ */
+export function formatDelta(d: NumberDelta, fmt: (n: number) => string): string {
+  if (d.before === null && d.after === null) return 'unknown';
+  const b = d.before === null ? 'unknown' : fmt(d.before);
+  const a = d.after === null ? 'unknown' : fmt(d.after);
+  if (d.delta === 0) return `${a} (unchanged)`;
+  const rel = d.relative === null ? '' : ` (${d.relative >= 0 ? '+' : ''}${(d.relative * 100).toFixed(1)} %)`;
+  return `${b} → ${a}${rel}`;
 }

@@ -11,6 +11,7 @@
  * contains it, and every outside file a write could be redirected to is {@link OUTSIDE_CANARY}, so they can
  * assert that it is unchanged.
  */
+import { mulberry32 } from '../../src/core/profile/inputs';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -20,17 +21,8 @@ export const SECRET_TOKEN = 'MLP-SECRET-7f3a9c';
 /** Content of the outside files a write could be redirected to; must be unchanged after every run. */
 export const OUTSIDE_CANARY = 'outside canary: must never change\n';
 
-/** mulberry32: a small seeded PRNG (same sequence on every machine). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the profiler uses for synthetic inputs (mulberry32): the same sequence on every machine. */
+export const rng = mulberry32;
 
 const PIECES = [
   '\n', '\r\n', '\r', '"', "'", '\\', '{', '}', '[', ']', '#', '---', '\0', '\x1b[31m', '\x1b]0;pwned\x07', '\x07', '\t',

@@ -13,6 +13,7 @@
  * - CSV / JSON / JSON Lines: shapes (200,000 columns, one huge line of numbers, deep nesting, ±inf, duplicate
  *   names, NUL bytes, ragged rows, unterminated quotes, many keys).
  */
+import { mulberry32 } from '../../src/core/profile/inputs';
 import { Decimal, Dictionary, Field, Float64, Int32, makeData, makeVector, RecordBatch, Schema, Struct, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { DataReadError } from '../../src/core/data/errors';
 import { computeDrift, DriftError } from '../../src/core/drift/computeDrift';
@@ -25,17 +26,8 @@ export interface HostileCase {
   bytes: Uint8Array;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the profiler uses for synthetic inputs (mulberry32): the same sequence on every machine. */
+export const prng = mulberry32;
 
 // ------------------------------------------------------------------ thrift compact walker
 

@@ -4,8 +4,8 @@
  * with changed cells marked; operator-count deltas are an SVG bar chart.
  */
 import { summarizeAssumption } from '../../src/shared/dimAssumptions';
-import { formatBytes, formatCount, formatFlops } from '../../src/shared/format';
-import type { ChangeSeverity, IoRow, ModelDiff, NumberDelta, OpDelta } from '../../src/shared/modelDiff';
+import { formatBytes, formatCount, formatDelta, formatFlops } from '../../src/shared/format';
+import type { ChangeSeverity, IoRow, ModelDiff, OpDelta } from '../../src/shared/modelDiff';
 import { append, h, svg } from '../shared/dom';
 
 export interface DiffActions {
@@ -15,14 +15,6 @@ export interface DiffActions {
 
 const SEVERITY_LABEL: Record<ChangeSeverity, string> = { breaking: 'Breaking', compatible: 'Compatible', informational: 'Info' };
 
-function delta(d: NumberDelta, fmt: (n: number) => string): string {
-  if (d.before === null && d.after === null) return 'unknown';
-  const b = d.before === null ? 'unknown' : fmt(d.before);
-  const a = d.after === null ? 'unknown' : fmt(d.after);
-  if (d.delta === 0) return `${a} (unchanged)`;
-  const rel = d.relative === null ? '' : ` (${d.relative >= 0 ? '+' : ''}${(d.relative * 100).toFixed(1)} %)`;
-  return `${b} → ${a}${rel}`;
-}
 
 function verdictText(d: ModelDiff): string {
   if (d.verdict === 'breaking') return `${d.counts.breaking} breaking change${d.counts.breaking === 1 ? '' : 's'} for clients of the deployed model`;
@@ -101,12 +93,12 @@ export function opDeltaChart(doc: Document, ops: readonly OpDelta[], max = 20): 
 function modelFacts(doc: Document, d: ModelDiff): HTMLElement {
   const m = d.model;
   const rows: Array<[string, string]> = [
-    ['Parameters', delta(m.parameters, formatCount)],
-    ['Weights', delta(m.weightBytes, formatBytes)],
-    ...m.weightBytesByDtype.map((w): [string, string] => [`Weights ${w.dtype}`, delta(w, formatBytes)]),
-    ['File', delta(m.fileBytes, formatBytes)],
-    ['FLOPs', `${delta(m.flops, (n) => formatFlops(n))}${Object.keys(m.flopsAssumption).length ? ` at ${summarizeAssumption(m.flopsAssumption)}` : ''}`],
-    ['Nodes', delta(m.nodeCount, String)],
+    ['Parameters', formatDelta(m.parameters, formatCount)],
+    ['Weights', formatDelta(m.weightBytes, formatBytes)],
+    ...m.weightBytesByDtype.map((w): [string, string] => [`Weights ${w.dtype}`, formatDelta(w, formatBytes)]),
+    ['File', formatDelta(m.fileBytes, formatBytes)],
+    ['FLOPs', `${formatDelta(m.flops, (n) => formatFlops(n))}${Object.keys(m.flopsAssumption).length ? ` at ${summarizeAssumption(m.flopsAssumption)}` : ''}`],
+    ['Nodes', formatDelta(m.nodeCount, String)],
     ['Quantization', m.quantization.changed ? `${m.quantization.before} → ${m.quantization.after}` : `${m.quantization.after} (unchanged)`],
     ['Producer', m.producer.changed ? `${m.producer.before || 'unknown'} → ${m.producer.after || 'unknown'}` : m.producer.after || 'unknown'],
     ['Declared version', `${d.old.version ?? 'none'} → ${d.new.version ?? 'none'}`],
@@ -180,10 +172,10 @@ export function renderDiff(root: HTMLElement, d: ModelDiff, actions: DiffActions
       h(doc, 'h2', {}, 'Latency and memory'),
       h(doc, 'p', { class: 'detail' }, `Saved profiles, ${p.ep}, batch ${p.batch}`),
       h(doc, 'table', { class: 'facts perf' }, h(doc, 'tbody', {},
-        h(doc, 'tr', {}, h(doc, 'th', {}, 'p50'), h(doc, 'td', {}, delta(p.p50Ms, ms))),
-        h(doc, 'tr', { class: p.overBudget ? 'over-budget' : '' }, h(doc, 'th', {}, 'p99'), h(doc, 'td', {}, delta(p.p99Ms, ms), p.budgetMs !== null ? ` (budget ${p.budgetMs} ms: ${p.overBudget ? 'over' : 'within'})` : '')),
-        h(doc, 'tr', {}, h(doc, 'th', {}, 'Throughput'), h(doc, 'td', {}, delta(p.throughput, (n) => `${n.toFixed(1)}/s`))),
-        h(doc, 'tr', {}, h(doc, 'th', {}, 'Peak RSS'), h(doc, 'td', {}, delta(p.peakRssBytes, formatBytes))))),
+        h(doc, 'tr', {}, h(doc, 'th', {}, 'p50'), h(doc, 'td', {}, formatDelta(p.p50Ms, ms))),
+        h(doc, 'tr', { class: p.overBudget ? 'over-budget' : '' }, h(doc, 'th', {}, 'p99'), h(doc, 'td', {}, formatDelta(p.p99Ms, ms), p.budgetMs !== null ? ` (budget ${p.budgetMs} ms: ${p.overBudget ? 'over' : 'within'})` : '')),
+        h(doc, 'tr', {}, h(doc, 'th', {}, 'Throughput'), h(doc, 'td', {}, formatDelta(p.throughput, (n) => `${n.toFixed(1)}/s`))),
+        h(doc, 'tr', {}, h(doc, 'th', {}, 'Peak RSS'), h(doc, 'td', {}, formatDelta(p.peakRssBytes, formatBytes))))),
     );
     if (p.caveat) children.push(h(doc, 'p', { class: 'detail' }, p.caveat));
   }

@@ -1,19 +1,11 @@
 /** The `ml-preflight diff` report as terminal text. Pure: diff in, string out; model strings pass through `sanitizeForTerminal`. */
-import { formatBytes, formatCount, formatFlops } from '../../shared/format';
+import { formatBytes, formatCount, formatDelta, formatFlops } from '../../shared/format';
 import { summarizeAssumption } from '../../shared/dimAssumptions';
-import type { ChangeSeverity, ModelDiff, NumberDelta, TensorChange } from '../../shared/modelDiff';
+import type { ChangeSeverity, ModelDiff, TensorChange } from '../../shared/modelDiff';
 import { renderTable, sanitizeForTerminal as t } from './table';
 
 const LABEL: Record<ChangeSeverity, string> = { breaking: 'BREAKING', compatible: 'compatible', informational: 'info' };
 
-function delta(d: NumberDelta, fmt: (n: number) => string): string {
-  if (d.before === null && d.after === null) return 'unknown';
-  const b = d.before === null ? 'unknown' : fmt(d.before);
-  const a = d.after === null ? 'unknown' : fmt(d.after);
-  if (d.delta === 0) return `${a} (unchanged)`;
-  const rel = d.relative === null ? '' : ` (${d.relative >= 0 ? '+' : ''}${(d.relative * 100).toFixed(1)} %)`;
-  return `${b} → ${a}${rel}`;
-}
 
 function dims(x: number[] | null): string {
   return x === null ? '—' : `[${x.join(',')}]`;
@@ -52,11 +44,11 @@ export function formatDiffText(d: ModelDiff): string {
   const m = d.model;
   out.push('', 'Model changes');
   const facts: Array<[string, string]> = [
-    ['Parameters', delta(m.parameters, formatCount)],
-    ['Weights', `${delta(m.weightBytes, formatBytes)}${m.weightBytesByDtype.length ? `; ${m.weightBytesByDtype.map((w) => `${t(w.dtype, 20)} ${delta(w, formatBytes)}`).join(', ')}` : ''}`],
-    ['File', delta(m.fileBytes, formatBytes)],
-    ['FLOPs', `${delta(m.flops, (n) => formatFlops(n))}${Object.keys(m.flopsAssumption).length ? ` at ${t(summarizeAssumption(m.flopsAssumption), 300)}` : ''}`],
-    ['Nodes', delta(m.nodeCount, String)],
+    ['Parameters', formatDelta(m.parameters, formatCount)],
+    ['Weights', `${formatDelta(m.weightBytes, formatBytes)}${m.weightBytesByDtype.length ? `; ${m.weightBytesByDtype.map((w) => `${t(w.dtype, 20)} ${formatDelta(w, formatBytes)}`).join(', ')}` : ''}`],
+    ['File', formatDelta(m.fileBytes, formatBytes)],
+    ['FLOPs', `${formatDelta(m.flops, (n) => formatFlops(n))}${Object.keys(m.flopsAssumption).length ? ` at ${t(summarizeAssumption(m.flopsAssumption), 300)}` : ''}`],
+    ['Nodes', formatDelta(m.nodeCount, String)],
     ['Quantization', m.quantization.changed ? `${m.quantization.before} → ${m.quantization.after}` : `${m.quantization.after} (unchanged)`],
   ];
   if (m.producer.changed) facts.push(['Producer', `${t(m.producer.before || 'unknown', 60)} → ${t(m.producer.after || 'unknown', 60)}`]);
@@ -88,10 +80,10 @@ export function formatDiffText(d: ModelDiff): string {
   if (d.performance) {
     const p = d.performance;
     out.push('', `Latency and memory (saved profiles, ${t(p.ep, 20)}, batch ${p.batch})`);
-    out.push(`  p50         ${delta(p.p50Ms, (n) => `${n.toFixed(2)} ms`)}`);
-    out.push(`  p99         ${delta(p.p99Ms, (n) => `${n.toFixed(2)} ms`)}${p.budgetMs !== null ? `  (budget ${p.budgetMs} ms: ${p.overBudget ? 'OVER' : 'within'})` : ''}`);
-    out.push(`  throughput  ${delta(p.throughput, (n) => `${n.toFixed(1)}/s`)}`);
-    out.push(`  peak RSS    ${delta(p.peakRssBytes, formatBytes)}`);
+    out.push(`  p50         ${formatDelta(p.p50Ms, (n) => `${n.toFixed(2)} ms`)}`);
+    out.push(`  p99         ${formatDelta(p.p99Ms, (n) => `${n.toFixed(2)} ms`)}${p.budgetMs !== null ? `  (budget ${p.budgetMs} ms: ${p.overBudget ? 'OVER' : 'within'})` : ''}`);
+    out.push(`  throughput  ${formatDelta(p.throughput, (n) => `${n.toFixed(1)}/s`)}`);
+    out.push(`  peak RSS    ${formatDelta(p.peakRssBytes, formatBytes)}`);
     if (p.caveat) out.push(`  ! ${t(p.caveat, 300)}`);
   }
   return out.join('\n') + '\n';

@@ -3,9 +3,9 @@
  * (`ml-preflight diff --markdown >> "$GITHUB_STEP_SUMMARY"`). Pure. Every string that comes from a model is
  * escaped with {@link markdownCell}, so a tensor named `a|b` or `<img src=x>` stays text in its cell.
  */
-import { formatBytes, formatCount, formatFlops } from '../../shared/format';
+import { formatBytes, formatCount, formatDelta, formatFlops } from '../../shared/format';
 import { summarizeAssumption } from '../../shared/dimAssumptions';
-import type { ChangeSeverity, ModelDiff, NumberDelta } from '../../shared/modelDiff';
+import type { ChangeSeverity, ModelDiff } from '../../shared/modelDiff';
 
 /**
  * Escapes untrusted text for one Markdown table cell (or inline text, not at a line start): control characters
@@ -26,14 +26,6 @@ export function markdownCell(text: string, max = 300): string {
 
 const ICON: Record<ChangeSeverity, string> = { breaking: '🔴 breaking', compatible: '🟢 compatible', informational: 'ℹ️ info' };
 
-function delta(d: NumberDelta, fmt: (n: number) => string): string {
-  if (d.before === null && d.after === null) return 'unknown';
-  const b = d.before === null ? 'unknown' : fmt(d.before);
-  const a = d.after === null ? 'unknown' : fmt(d.after);
-  if (d.delta === 0) return `${a} (unchanged)`;
-  const rel = d.relative === null ? '' : ` (${d.relative >= 0 ? '+' : ''}${(d.relative * 100).toFixed(1)} %)`;
-  return `${b} → ${a}${rel}`;
-}
 
 /** The diff as Markdown: verdict, contract changes (breaking first), IO side by side, model changes, weights. */
 export function formatDiffMarkdown(d: ModelDiff): string {
@@ -65,12 +57,12 @@ export function formatDiffMarkdown(d: ModelDiff): string {
   out.push('', '</details>', '');
   const m = d.model;
   out.push('<details><summary>Model changes</summary>', '', '| | |', '|---|---|');
-  out.push(`| parameters | ${delta(m.parameters, formatCount)} |`);
-  out.push(`| weights | ${delta(m.weightBytes, formatBytes)} |`);
-  for (const w of m.weightBytesByDtype) out.push(`| weights ${markdownCell(w.dtype)} | ${delta(w, formatBytes)} |`);
-  out.push(`| file | ${delta(m.fileBytes, formatBytes)} |`);
-  out.push(`| FLOPs | ${delta(m.flops, (n) => formatFlops(n))}${Object.keys(m.flopsAssumption).length ? ` at ${markdownCell(summarizeAssumption(m.flopsAssumption))}` : ''} |`);
-  out.push(`| nodes | ${delta(m.nodeCount, String)} |`);
+  out.push(`| parameters | ${formatDelta(m.parameters, formatCount)} |`);
+  out.push(`| weights | ${formatDelta(m.weightBytes, formatBytes)} |`);
+  for (const w of m.weightBytesByDtype) out.push(`| weights ${markdownCell(w.dtype)} | ${formatDelta(w, formatBytes)} |`);
+  out.push(`| file | ${formatDelta(m.fileBytes, formatBytes)} |`);
+  out.push(`| FLOPs | ${formatDelta(m.flops, (n) => formatFlops(n))}${Object.keys(m.flopsAssumption).length ? ` at ${markdownCell(summarizeAssumption(m.flopsAssumption))}` : ''} |`);
+  out.push(`| nodes | ${formatDelta(m.nodeCount, String)} |`);
   out.push(`| quantization | ${m.quantization.changed ? `${m.quantization.before} → ${m.quantization.after}` : `${m.quantization.after} (unchanged)`} |`);
   if (m.producer.changed) out.push(`| producer | ${markdownCell(m.producer.before || 'unknown')} → ${markdownCell(m.producer.after || 'unknown')} |`);
   out.push('');
@@ -104,7 +96,7 @@ export function formatDiffMarkdown(d: ModelDiff): string {
   }
   if (d.performance) {
     const p = d.performance;
-    out.push(`**Latency and memory** (saved profiles, ${markdownCell(p.ep)}, batch ${p.batch}): p50 ${delta(p.p50Ms, (n) => `${n.toFixed(2)} ms`)}, p99 ${delta(p.p99Ms, (n) => `${n.toFixed(2)} ms`)}, throughput ${delta(p.throughput, (n) => `${n.toFixed(1)}/s`)}, peak RSS ${delta(p.peakRssBytes, formatBytes)}${p.budgetMs !== null ? `; budget ${p.budgetMs} ms: ${p.overBudget ? '**over budget**' : 'within'}` : ''}${p.caveat ? ` (${markdownCell(p.caveat)})` : ''}`, '');
+    out.push(`**Latency and memory** (saved profiles, ${markdownCell(p.ep)}, batch ${p.batch}): p50 ${formatDelta(p.p50Ms, (n) => `${n.toFixed(2)} ms`)}, p99 ${formatDelta(p.p99Ms, (n) => `${n.toFixed(2)} ms`)}, throughput ${formatDelta(p.throughput, (n) => `${n.toFixed(1)}/s`)}, peak RSS ${formatDelta(p.peakRssBytes, formatBytes)}${p.budgetMs !== null ? `; budget ${p.budgetMs} ms: ${p.overBudget ? '**over budget**' : 'within'}` : ''}${p.caveat ? ` (${markdownCell(p.caveat)})` : ''}`, '');
   }
   return out.join('\n');
 }
