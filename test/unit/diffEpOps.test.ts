@@ -18,6 +18,7 @@ import { inspectModel } from '../../src/core/onnx/inspect';
 import { formatInspection } from '../../src/cli/format/inspectText';
 import type { ModelDiff } from '../../src/shared/modelDiff';
 import { DT, graph, model, node, tensorInfo } from '../support/onnxBuilder';
+import { runCliCaptured } from '../support/cli';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -228,6 +229,18 @@ describe('inspect --ep', () => {
     assert.match(formatInspection(m, 'm.onnx'), /Ops the cpu execution provider lacks: none/);
     m.epOps = epOpGaps(m, 'coreml');
     assert.match(formatInspection(m, 'm.onnx'), /Execution provider: not checked/);
+  });
+
+  it('the CLI passes --ep through to the text and the JSON', async () => {
+    const file = path.join(dir, 'cli.onnx');
+    await writeFile(file, build({ nodes: [node('Sign', ['x'], ['h']), node('Relu', ['h'], ['y'])] }));
+    const text = await runCliCaptured(['inspect', file, '--ep', 'webgpu']);
+    assert.equal(text.code, 0);
+    assert.match(text.stdout, /Ops the webgpu execution provider lacks: 1/);
+    const json = await runCliCaptured(['inspect', file, '--ep', 'webgpu', '--json']);
+    assert.deepEqual((JSON.parse(json.stdout) as { epOps: { gaps: { key: string }[] } }).epOps.gaps.map((g) => g.key), ['Sign']);
+    const plain = await runCliCaptured(['inspect', file, '--json']);
+    assert.equal('epOps' in (JSON.parse(plain.stdout) as object), false);
   });
 });
 
