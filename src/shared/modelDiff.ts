@@ -36,6 +36,7 @@ export type ContractChangeKind =
   | 'ir-version-changed'
   | 'op-added'
   | 'op-removed'
+  | 'op-missing-on-ep'
   | 'custom-domain-added'
   | 'custom-domain-removed'
   | 'external-data-changed'

@@ -116,6 +116,31 @@ export interface ModelInspection {
   flops: number | null;
   flopsEstimate: FlopsEstimate;
   warnings: string[];
+  /** Ops the chosen execution provider has no kernel for (`inspect --ep`); absent when no EP was asked for. */
+  epOps?: EpOpReport | null;
+}
+
+/** One op of a model that an execution provider has no kernel for at the model's opset. */
+export interface EpOpGap {
+  /** The `opHistogram` key (`Conv`, `com.microsoft::FusedMatMul`). */
+  key: string;
+  domain: string;
+  op: string;
+  /** The model's opset of the op's domain. */
+  opset: number;
+  /** Nodes of this op. */
+  count: number;
+  /** The opsets the EP does have kernels for (`7-12`), or `null` when it has none. */
+  kernelOpsets: string | null;
+  /** ONNX defines the op as a function; ONNX Runtime expands it into ops it has kernels for. */
+  expandsAsFunction: boolean;
+}
+
+export interface EpOpReport {
+  ep: string;
+  /** Where the EP's op table comes from (ONNX Runtime's docs, with commit or release). */
+  source: string;
+  gaps: EpOpGap[];
 }
 
 /** Error reasons for a model that cannot be inspected. */

@@ -40,7 +40,8 @@ Options:
   --contract-only    skip the weight comparison (reads only the graphs, not the weights)
   --ort <version>    ONNX Runtime release of the service (e.g. 1.17): an opset or IR
                      version it does not support is breaking
-  --ep <name>        execution provider of the service (default cpu)
+  --ep <name>        execution provider of the service (default cpu); the ops it lacks are
+                     checked for cpu (breaking) and webgpu (CPU fallback), see docs/diff.md
   --dim NAME=N       value of a named dynamic dim for the FLOP estimates (repeatable)
   --profiles <dir>   saved profiles to take the latency/memory delta from, matched by the
                      models' SHA-256 (default .mlpreflight/profiles when it exists)

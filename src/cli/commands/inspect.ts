@@ -4,12 +4,13 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { OnnxInspectError } from '../../core/onnx/errors';
 import { inspectModel } from '../../core/onnx/inspect';
+import { epOpGaps } from '../../core/onnx/epSupport';
 import type { ModelInspection } from '../../shared/modelInspection';
 import { parseDimOptions } from '../dimOption';
 import { formatInspection } from '../format/inspectText';
 import { CliError, ExitCode, type CliIO } from '../io';
 
-export const inspectHelp = `Usage: ml-preflight inspect <model.onnx>... [--json] [--dim NAME=N]
+export const inspectHelp = `Usage: ml-preflight inspect <model.onnx>... [--json] [--dim NAME=N] [--ep NAME]
 
 Reads an ONNX model's graph and metadata without loading its weights (cost grows with
 the graph, not with the weights) and prints opsets, inputs/outputs with dynamic axes,
@@ -20,6 +21,8 @@ Options:
   --json      print JSON (one object, or an array when several models are given)
   --dim NAME=N  value of a named dynamic dim for the FLOP estimate (repeatable); sequence
               dims (seq, sequence, …) default to the metadata's length or 128, others to 1
+  --ep NAME   also list the ops execution provider NAME (cpu, webgpu) has no kernel for at the
+              model's opset, from ONNX Runtime's op tables (src/core/onnx/epOps.ts)
   -h, --help  show this help
 
 Exit codes: 0 inspected; 2 a model could not be read or is not a valid ONNX model
@@ -30,7 +33,7 @@ export async function inspectCommand(args: string[], io: CliIO): Promise<number>
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false }, dim: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h', default: false } },
+    options: { json: { type: 'boolean', default: false }, dim: { type: 'string', multiple: true }, ep: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } },
   });
   if (values.help) {
     io.stdout(inspectHelp);
@@ -45,6 +48,7 @@ export async function inspectCommand(args: string[], io: CliIO): Promise<number>
     const abs = path.resolve(io.cwd, given);
     try {
       const inspection = await inspectModel(abs, { signal: io.signal, dims });
+      if (values.ep !== undefined) inspection.epOps = epOpGaps(inspection, values.ep);
       results.push(inspection);
       if (!values.json) io.stdout((results.length > 1 ? '\n' : '') + formatInspection(inspection, given));
     } catch (ex) {

@@ -3,6 +3,7 @@ import { formatBytes, formatCount, formatFlops, formatShape, histogramRows } fro
 import { summarizeAssumption } from '../../shared/dimAssumptions';
 import type { ModelInspection, TensorInfo } from '../../shared/modelInspection';
 import { renderTable, sanitizeForTerminal as t } from './table';
+import { describeGap, isTabledEp } from '../../core/onnx/epSupport';
 
 const TOP_OPS = 15;
 
@@ -45,6 +46,14 @@ export function formatInspection(m: ModelInspection, displayPath: string): strin
     if (more) out.push(`  … ${more} more (use --json for all)`);
   } else {
     out.push('  none');
+  }
+
+  if (m.epOps === null) {
+    out.push('', 'Execution provider: not checked (op tables exist for cpu and webgpu only)');
+  } else if (m.epOps) {
+    const r = m.epOps;
+    out.push('', `Ops the ${t(r.ep, 20)} execution provider lacks: ${r.gaps.length ? r.gaps.length : 'none'} (${t(r.source, 100)})`);
+    if (isTabledEp(r.ep)) for (const g of r.gaps) out.push(`  ${g.expandsAsFunction || r.ep !== 'cpu' ? '-' : '!'} ${t(describeGap(r.ep, g), 400)} (×${g.count})`);
   }
 
   if (m.externalData.length) {

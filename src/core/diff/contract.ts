@@ -8,6 +8,7 @@ import { SEVERITY_ORDER } from '../../shared/modelDiff';
 import { formatShape } from '../../shared/format';
 import type { Dim, ModelInspection, TensorInfo } from '../../shared/modelInspection';
 import { compareVersions, minimumOrtRelease, NEWEST_KNOWN_RELEASE } from './ortReleases';
+import { describeGap, epOpGaps, isTabledEp } from '../onnx/epSupport';
 
 export interface ContractOptions {
   /** The execution provider the service runs (default `cpu`). */
@@ -63,6 +64,7 @@ export function diffContract(before: ModelInspection, after: ModelInspection, op
   diffBatch(before, after, changes);
   diffVersions(before, after, options, changes);
   diffOps(before, after, changes);
+  diffEpOps(before, after, options.ep ?? 'cpu', changes);
   diffExternalData(before, after, changes);
   // Stable sort: breaking first, then compatible, then informational; discovery order within each.
   const sorted = changes.map((c, i) => [c, i] as const).sort((a, b) => SEVERITY_ORDER[a[0].severity] - SEVERITY_ORDER[b[0].severity] || a[1] - b[1]).map(([c]) => c);
@@ -383,6 +385,35 @@ function diffOps(before: ModelInspection, after: ModelInspection, changes: Contr
   }
   for (const k of removed) {
     changes.push({ kind: 'op-removed', severity: 'informational', role: 'ops', subject: k, before: String(o[k]), after: '0', reason: `Operator ${k} (×${o[k]}) is no longer used.` });
+  }
+}
+
+/**
+ * Ops the new model uses that the service's execution provider has no kernel for (at the new model's opset)
+ * and that the old model did not need (it did not use them, or used them at an opset the EP covers). Breaking
+ * on CPU (the session cannot be created), unless ONNX Runtime expands the op as an ONNX function;
+ * informational on WebGPU (ONNX Runtime places those nodes on the CPU EP: it runs, slower). EPs without a table
+ * (`epOps.ts`) are not checked.
+ */
+function diffEpOps(before: ModelInspection, after: ModelInspection, ep: string, changes: ContractChange[]): void {
+  if (!isTabledEp(ep)) return;
+  const now = epOpGaps(after, ep);
+  const was = epOpGaps(before, ep);
+  if (!now || !was) return;
+  const hadGap = new Set(was.gaps.map((g) => g.key));
+  for (const g of now.gaps) {
+    if (hadGap.has(g.key)) continue;
+    const severity: ChangeSeverity = ep === 'cpu' && !g.expandsAsFunction ? 'breaking' : 'informational';
+    const usedBefore = Object.hasOwn(before.opHistogram, g.key);
+    changes.push({
+      kind: 'op-missing-on-ep',
+      severity,
+      role: 'ops',
+      subject: g.key,
+      before: usedBefore ? `opset ${before.opsets[g.domain] ?? '?'}` : undefined,
+      after: `opset ${g.opset}`,
+      reason: `${describeGap(ep, g)}${usedBefore ? ` (the old model used it at opset ${before.opsets[g.domain] ?? '?'}, which the EP covers)` : ''}. Source: ${now.source}.`,
+    });
   }
 }
 
