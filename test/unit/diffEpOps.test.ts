@@ -160,13 +160,19 @@ describe('model diff: ops the chosen EP lacks', () => {
 
   const epChanges = (d: ModelDiff): string[] => d.changes.filter((c) => c.kind === 'op-missing-on-ep').map((c) => `${c.severity} ${c.subject}`);
 
-  it('CPU (default): a new op with no CPU kernel is breaking, naming the op and opset', async () => {
-    const d = await pair({ nodes: [node('Relu', ['x'], ['y'])], opset: 20 }, { nodes: [node('Relu', ['x'], ['h']), node('ImageDecoder', ['h'], ['y'])], opset: 20 });
-    assert.deepEqual(epChanges(d), ['breaking ImageDecoder']);
+  it('CPU (default): a new op whose CPU kernels stop before the model\'s opset is breaking, naming the op and opsets', async () => {
+    const d = await pair({ nodes: [node('Relu', ['x'], ['y'])], opset: 20 }, { nodes: [node('Relu', ['x'], ['h']), node('Upsample', ['h'], ['y'])], opset: 20 });
+    assert.deepEqual(epChanges(d), ['breaking Upsample']);
     const c = d.changes.find((x) => x.kind === 'op-missing-on-ep')!;
-    assert.match(c.reason, /CPU EP has no kernel for ImageDecoder at opset 20/);
+    assert.match(c.reason, /CPU EP has no kernel for Upsample at opset 20 \(kernels for opset 7-9\)/);
     assert.match(c.reason, /Could not find an implementation/);
     assert.equal(d.verdict, 'breaking');
+  });
+
+  it('CPU: an op absent from the transcribed table altogether is reported, but informational (profile confirms)', async () => {
+    const d = await pair({ nodes: [node('Relu', ['x'], ['y'])], opset: 20 }, { nodes: [node('Relu', ['x'], ['h']), node('ImageDecoder', ['h'], ['y'])], opset: 20 });
+    assert.deepEqual(epChanges(d), ['informational ImageDecoder']);
+    assert.match(d.changes.find((x) => x.kind === 'op-missing-on-ep')!.reason, /not in the CPU EP's kernel table at all.*ml-preflight profile/);
   });
 
   it('CPU: a new function op (HardSwish) is informational, not breaking', async () => {

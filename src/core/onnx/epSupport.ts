@@ -88,5 +88,8 @@ export function describeGap(ep: TabledEp, g: EpOpGap): string {
   const what = `${label} has no kernel for ${g.key} at opset ${g.opset}${g.kernelOpsets ? ` (kernels for opset ${g.kernelOpsets})` : ''}`;
   if (g.expandsAsFunction) return `${what}; ONNX defines it as a function, which ONNX Runtime expands into ops it implements`;
   if (ep === 'webgpu') return `${what}; ONNX Runtime falls back to the CPU EP for these nodes (GPU↔CPU copies around them, slower)`;
+  if (g.kernelOpsets === null) {
+    return `${what}: the op is not in the ${label}'s kernel table at all; if that holds, ONNX Runtime cannot create a session ("Could not find an implementation"). Not graded breaking on the table alone: run \`ml-preflight profile\` on the model to create a real session`;
+  }
   return `${what}; ONNX Runtime cannot create a session for the model ("Could not find an implementation")`;
 }
