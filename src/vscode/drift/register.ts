@@ -7,7 +7,8 @@
  * stays responsive and cannot run out of memory on a huge file; rows are bounded by `mlPreflight.drift.maxRows`.
  */
 import { existsSync } from 'node:fs';
-import { readTextFile } from '../../core/safeFs';
+import { readTextFile, writeFileAtomic } from '../../core/safeFs';
+import { stampReport } from '../../core/reportStamp';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DataReadError } from '../../core/data/errors';
@@ -268,7 +269,20 @@ class DriftController implements vscode.Disposable {
       uri = await vscode.window.showSaveDialog({ defaultUri: base, filters: { HTML: ['html'] }, title: 'Save drift report' });
     }
     if (!uri) return undefined;
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(renderDriftHtml(report), 'utf8'));
+    // Write rule (issue 11): the report carries its own ownership stamp, and a local file is written through the
+    // one atomic writer (exclusive temp file, fsync, rename; never through a symlink at the destination). The save
+    // dialog has already asked before replacing an existing file.
+    const html = stampReport(renderDriftHtml(report));
+    if (uri.scheme === 'file') {
+      try {
+        await writeFileAtomic(uri.fsPath, html, { display: rel(uri) });
+      } catch (ex) {
+        void vscode.window.showErrorMessage(`ML Preflight: the drift report was not saved: ${errorMessage(ex)}`);
+        return undefined;
+      }
+    } else {
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(html, 'utf8'));
+    }
     this.log.info(`Drift report saved to ${uri.fsPath}`);
     return uri;
   }
