@@ -37,6 +37,22 @@ const CLI_LAUNCHER = `#!/usr/bin/env node
 import('./cli.mjs');
 `;
 
+/**
+ * The extension computes skew in dist/skewWorker.js or takes the skew service's results (the checklist passes
+ * `analyzeSkew`, src/vscode/checklist/register.ts): the CLI's in-process default (src/core/checklist/skewInProcess.ts,
+ * tree-sitter and the analyzer) is replaced by a stub that throws, so the checklist bundle does not carry it.
+ */
+const skewInWorkerOnly = {
+  name: 'skew-in-worker-only',
+  setup(build) {
+    build.onResolve({ filter: /(^|\/)skewInProcess$/ }, (args) => ({ path: args.path, namespace: 'skew-in-worker-only' }));
+    build.onLoad({ filter: /.*/, namespace: 'skew-in-worker-only' }, () => ({
+      loader: 'js',
+      contents: "export const analyzeSkewInProcess = async () => { throw new Error('ML Preflight: the extension runs the skew analysis in dist/skewWorker.js, not on the extension host (no analyzeSkew was passed)'); };",
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   minify: production,
@@ -57,6 +73,7 @@ const builds = [
     entryPoints: { extension: 'src/vscode/extension.ts', 'ext-checklist': 'src/vscode/checklist/register.ts', 'ext-drift': 'src/vscode/drift/register.ts', 'ext-skew': 'src/vscode/skew/register.ts', 'ext-diff': 'src/vscode/diff/register.ts' },
     outdir: 'dist',
     external: ['vscode', 'onnxruntime-node'],
+    plugins: [...common.plugins, skewInWorkerOnly],
   },
   { ...node, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js', external: ['onnxruntime-node'] },
   // Data drift off the extension host's thread (src/core/drift/runDriftWorker.ts).

@@ -25,6 +25,7 @@ import { ModelIndex } from './modelIndex';
 import { ModelTreeProvider, TREE_VIEW_ID } from './modelTree';
 import { registerProfiling } from './profile/register';
 import type * as SkewModule from './skew/register';
+import type { SkewResultsLink } from './skewResults';
 
 /** When the host finished evaluating this bundle (ms on the host's clock): the log tells bundle load from activate(). */
 const evaluatedAt = performance.now();
@@ -35,14 +36,16 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(log);
   const index = new ModelIndex(log);
   const tree = new ModelTreeProvider(index);
+  // The skew service's results (set when ext-skew.js loads), read by the checklist instead of re-analysing.
+  const skewResults: SkewResultsLink = {};
   const checklist = new LazyFeature<typeof ChecklistModule>('the deployment checklist', 'ext-checklist.js', contributedCommands(context, 'mlPreflight.checklist.'),
-    (m) => m.registerChecklist({ context, index, log, tree }), log);
+    (m) => m.registerChecklist({ context, index, log, tree, skewResults }), log);
   const drift = new LazyFeature<typeof DriftModule>('data drift', 'ext-drift.js', contributedCommands(context, 'mlPreflight.drift.'),
     (m) => m.registerDrift({ context, log, tree }), log);
   const diff = new LazyFeature<typeof DiffModule>('model comparison', 'ext-diff.js', contributedCommands(context, 'mlPreflight.compareModels'),
     (m) => m.registerModelDiff({ context, index, log }), log);
   const skew = new LazyFeature<typeof SkewModule>('training/serving skew', 'ext-skew.js', contributedCommands(context, 'mlPreflight.skew.'),
-    (m) => m.registerSkew({ context, log }), log);
+    (m) => m.registerSkew({ context, log, results: skewResults }), log);
   // The tree's sections (checklist, drift) come from their bundles: load them before its first render.
   tree.beforeFirstRender(() => {
     for (const f of [checklist, drift]) {

@@ -7,6 +7,7 @@ import { countStatuses, type ChecklistItemResult, type ChecklistReport } from '.
 import { gatherFacts, type Facts } from './facts';
 import { ITEMS, type ItemDefinition } from './items';
 import type { CompareDrift } from './liveDrift';
+import type { AnalyzeSkew } from './liveSkew';
 import { readNaMarks } from './naStore';
 import { ChecklistError } from './workspace';
 
@@ -16,6 +17,8 @@ export interface ChecklistOptions {
   live?: boolean;
   /** How the live drift check compares a sample pair (default: on this thread; VS Code: a worker thread). */
   compareDrift?: CompareDrift;
+  /** How the live skew report is computed (default: on this thread; VS Code: the skew service or its worker thread). */
+  analyzeSkew?: AnalyzeSkew;
   /** Git ref the serving contract is compared with (default HEAD). */
   base?: string;
   /** `false`: run no git command (the serving-contract item is then unknown). VS Code: Workspace Trust. */

@@ -8,7 +8,7 @@ import { OnnxInspectError } from '../onnx/errors';
 import { inspectModel } from '../onnx/inspect';
 import type { ModelInspection } from '../../shared/modelInspection';
 import { liveDrift, type CompareDrift } from './liveDrift';
-import { liveSkew } from './liveSkew';
+import { liveSkewWith, type AnalyzeSkew } from './liveSkew';
 import { loadSources, type Sources } from './sources';
 import { openWorkspace, type Workspace } from './workspace';
 
@@ -64,8 +64,12 @@ export function isTestFile(rel: string): boolean {
   return /(^|\/)(tests?|__tests__)\//.test(rel) || /(^|\/)(test_[^/]*|[^/]*_test)\.py$/.test(rel) || /\.(test|spec)\.[jt]sx?$/.test(rel) || /(^|\/)conftest\.py$/.test(rel);
 }
 
-/** `live: false` skips the live analyses (skew, drift) and uses saved results only. */
-export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift; base?: string; git?: boolean } = {}): Promise<Facts> {
+/**
+ * `live: false` skips the live analyses (skew, drift) and uses saved results only. `analyzeSkew` computes the
+ * live skew report (default: on this thread; VS Code: the skew service's results or its worker thread), as
+ * `compareDrift` does for drift.
+ */
+export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift; analyzeSkew?: AnalyzeSkew; base?: string; git?: boolean } = {}): Promise<Facts> {
   const ws = await openWorkspace(root, options);
   const modelFiles = ws.find(/\.onnx$/i).slice(0, MAX_MODELS);
   const models: ModelFact[] = [];
@@ -112,7 +116,7 @@ export async function gatherFacts(root: string, options: { signal?: AbortSignal;
   }
   const live = options.live !== false;
   const sources = await loadSources(ws.root, {
-    liveSkew: live ? liveSkew : undefined,
+    liveSkew: live ? liveSkewWith(options.analyzeSkew) : undefined,
     liveDrift: live ? (signal) => liveDrift(ws, signal, options.compareDrift) : undefined,
     signal: options.signal,
   });

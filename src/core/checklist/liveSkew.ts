@@ -5,14 +5,19 @@
  * (SARIF `fixes`), its suppression and its rule's help text, so every surface shows the same typed finding.
  * {@link skewFactsFromReport} converts a report the editor's skew service already has, so the checklist need
  * not re-run the analysis.
+ *
+ * Who computes the report is the caller's choice ({@link AnalyzeSkew}, `ChecklistOptions.analyzeSkew`): by
+ * default the analysis runs on this thread (skewInProcess.ts, imported on first use); VS Code passes the skew
+ * service's current results or the skew worker thread. This file does not import the analyzer itself.
  */
 import * as path from 'node:path';
 import type { SkewFinding, SkewReport } from '../../shared/skew';
 import type { SkewSarif } from '../../shared/checklist';
 import { workspaceRelative } from '../paths';
-import { analyzeWorkspace } from '../skew/analyze';
+import type { DiscoverOptions } from '../skew/pairing';
 import { helpFor } from '../skew/rules';
-import type { SkewFacts, SkewFindingFacts } from './sources';
+import type { SkewWorkerClient } from '../skew/runSkewWorker';
+import type { LiveSkew, SkewFacts, SkewFindingFacts } from './sources';
 
 const rel = workspaceRelative;
 
@@ -56,8 +61,42 @@ export function skewFactsFromReport(root: string, report: SkewReport, source?: s
   return { source: source ?? `live skew analysis (${pairs})`, findings };
 }
 
-/** Null when the workspace has no training/serving pair. */
-export async function liveSkew(root: string, signal?: AbortSignal): Promise<SkewFacts | null> {
-  const abs = path.resolve(root);
-  return skewFactsFromReport(abs, await analyzeWorkspace(abs, { signal }));
+/**
+ * Computes the skew report of the workspace at `root` (an absolute path) for the checklist and the review.
+ * Null (or a report without pairs): the workspace has no training/serving pair. Throws when the analysis fails
+ * (the checklist reports it as a warning).
+ */
+export type AnalyzeSkew = (root: string, signal?: AbortSignal) => Promise<SkewReport | null>;
+
+/** The default {@link AnalyzeSkew}: `analyzeWorkspace` on this thread, loaded on first use. */
+export const analyzeSkewInProcess: AnalyzeSkew = async (root, signal) => (await import('./skewInProcess')).analyzeSkewInProcess(root, signal);
+
+/**
+ * An {@link AnalyzeSkew} that discovers and analyses the pairs in the skew worker thread (runSkewWorker.ts,
+ * `dist/skewWorker.js`) on the saved files: the same public entry points `analyzeWorkspace` chains, off the
+ * caller's thread. `settingsPairs`: explicit pairs from the editor's settings (used when there is no
+ * `.mlpreflight/skew.json`).
+ */
+export function analyzeSkewInWorker(worker: Pick<SkewWorkerClient, 'discover' | 'analyze'>, settingsPairs?: (root: string) => DiscoverOptions['settingsPairs']): AnalyzeSkew {
+  return async (root, signal) => {
+    const { pairs } = await worker.discover(root, settingsPairs?.(root));
+    signal?.throwIfAborted();
+    if (pairs.length === 0) return null;
+    const report = await worker.analyze(pairs, root, {});
+    signal?.throwIfAborted();
+    return report;
+  };
 }
+
+/** The live skew source of the checklist, computing the report with `analyze` (default: on this thread). */
+export function liveSkewWith(analyze: AnalyzeSkew = analyzeSkewInProcess): LiveSkew {
+  return async (root, signal) => {
+    const abs = path.resolve(root);
+    const report = await analyze(abs, signal);
+    signal?.throwIfAborted();
+    return report ? skewFactsFromReport(abs, report) : null;
+  };
+}
+
+/** Null when the workspace has no training/serving pair. */
+export const liveSkew: LiveSkew = liveSkewWith();

@@ -11,6 +11,7 @@ type Tree = TreeSitter.Tree;
 const { Language, Parser } = TreeSitter;
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SkewParserError } from './parserError';
 
 export interface PyNode {
   type: string;
@@ -39,14 +40,7 @@ export interface ParsedModule {
   errorLine?: number;
 }
 
-export class SkewParserError extends Error {
-  constructor(readonly reason: 'wasm-missing' | 'wasm-load', message: string) {
-    super(message);
-  }
-  static is(ex: unknown, reason?: SkewParserError['reason']): ex is SkewParserError {
-    return ex instanceof SkewParserError && (reason === undefined || ex.reason === reason);
-  }
-}
+export { SkewParserError };
 
 let parserPromise: Promise<Parser> | undefined;
 

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { SkewPair, SkewReport } from '../../shared/skew';
 import type { DiscoverOptions } from './pairing';
 import { SkewConfigError } from './pairing';
-import { SkewParserError } from './pyAst';
+import { SkewParserError } from './parserError';
 
 /** Parent → worker. `overlay`: unsaved editor contents by absolute path. */
 export type SkewWorkerRequest =

@@ -8,14 +8,18 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareDrift } from '../../core/checklist/liveDrift';
+import { analyzeSkewInWorker, type AnalyzeSkew } from '../../core/checklist/liveSkew';
 import { setNaMark } from '../../core/checklist/naStore';
 import { runDriftInWorker } from '../../core/drift/runDriftWorker';
+import { parsePairConfig } from '../../core/skew/pairing';
+import { SkewWorkerClient } from '../../core/skew/runSkewWorker';
 import type { ChecklistReport, FixActionId } from '../../shared/checklist';
 import type { EmitTargetId } from '../../shared/checklistEmit';
 import { EMIT_TARGET_IDS } from '../../shared/checklistProtocol';
 import { errorMessage, reportError, type Log } from '../log';
 import type { ModelIndex } from '../modelIndex';
 import type { ModelTreeProvider } from '../modelTree';
+import type { SkewResultsLink } from '../skewResults';
 import { ChecklistCommand } from './commandIds';
 import { ProposedContentProvider, PROPOSED_SCHEME, runEmit, type EmitRequest } from './emitFlow';
 import { confirmWriteIfUntrusted } from './trust';
@@ -28,6 +32,8 @@ interface Deps {
   index: ModelIndex;
   log: Log;
   tree: ModelTreeProvider;
+  /** The skew service's results when the skew feature is loaded (see skewResults.ts). */
+  skewResults?: SkewResultsLink;
 }
 
 /** Candidate command ids of the other capabilities' "run" actions (the first registered one is used). */
@@ -71,14 +77,42 @@ function requestOf(arg: unknown): Partial<EmitRequest> {
   return arg as Partial<EmitRequest>;
 }
 
-export function registerChecklist({ context, index, log, tree }: Deps): vscode.Disposable[] {
+/**
+ * How the checklist gets the live skew report, never on the extension host's thread: the skew service's current
+ * results when it has analysed the folder (the same typed findings as the CodeLenses and Problems, no re-parse),
+ * else the analysis in the skew worker thread (`dist/skewWorker.js`) on the saved files, with the
+ * `mlPreflight.skew.pairs` setting as the skew service uses it.
+ */
+function checklistSkewAnalysis(worker: SkewWorkerClient, log: Log, skewResults?: SkewResultsLink): AnalyzeSkew {
+  const inWorker = analyzeSkewInWorker(worker, (root) => {
+    const raw = vscode.workspace.getConfiguration('mlPreflight.skew', vscode.Uri.file(root)).get<unknown>('pairs');
+    if (!Array.isArray(raw) || raw.length === 0) return undefined;
+    try {
+      return parsePairConfig(raw, 'setting mlPreflight.skew.pairs');
+    } catch (ex) {
+      log.warn(`Checklist: ${errorMessage(ex)}`);
+      return undefined;
+    }
+  });
+  return async (root, signal) => {
+    const current = await skewResults?.current?.reportFor(root);
+    signal?.throwIfAborted();
+    if (!current) return inWorker(root, signal);
+    log.debug(`Checklist: skew findings of ${root} from the skew service (${current.pairs.length} pair(s))`);
+    return current;
+  };
+}
+
+export function registerChecklist({ context, index, log, tree, skewResults }: Deps): vscode.Disposable[] {
   // The live drift check reads and compares sample files: in the drift worker thread, as "Compare Data Drift"
   // does, so grading never runs the statistics on the extension host's thread.
   const driftWorker = path.join(context.extensionUri.fsPath, 'dist', 'driftWorker.js');
   const compareDrift: CompareDrift | undefined = existsSync(driftWorker)
     ? (reference, current, names, signal) => runDriftInWorker(reference, current, names, { workerPath: driftWorker, signal })
     : undefined;
-  const service = new ChecklistService(log, compareDrift);
+  // Skew: the skew service's results, or the skew worker thread (one long-lived worker keeps its parse cache).
+  const skewWorker = new SkewWorkerClient({ workerPath: path.join(context.extensionUri.fsPath, 'dist', 'skewWorker.js') });
+  const service = new ChecklistService(log, compareDrift, checklistSkewAnalysis(skewWorker, log, skewResults));
   const proposed = new ProposedContentProvider();
 
   const emit = async (request: EmitRequest) => {
@@ -197,6 +231,7 @@ export function registerChecklist({ context, index, log, tree }: Deps): vscode.D
 
   return [
     service,
+    { dispose: () => skewWorker.dispose() },
     proposed,
     panel,
     vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),

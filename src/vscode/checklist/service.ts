@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { runChecklist } from '../../core/checklist/evaluate';
 import type { CompareDrift } from '../../core/checklist/liveDrift';
+import type { AnalyzeSkew } from '../../core/checklist/liveSkew';
 import type { ChecklistReport } from '../../shared/checklist';
 import { errorMessage, type Log } from '../log';
 
@@ -28,8 +29,11 @@ export class ChecklistService implements vscode.Disposable {
   private readonly lifetime = new AbortController();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** @param compareDrift how the live drift check compares sample pairs (a worker thread, off the host's thread). */
-  constructor(private readonly log: Log, private readonly compareDrift?: CompareDrift) {
+  /**
+   * @param compareDrift how the live drift check compares sample pairs (a worker thread, off the host's thread).
+   * @param analyzeSkew how the live skew report is computed (the skew service's results or the skew worker thread).
+   */
+  constructor(private readonly log: Log, private readonly compareDrift?: CompareDrift, private readonly analyzeSkew?: AnalyzeSkew) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*');
     const onEvent = (uri: vscode.Uri) => {
       if (!IGNORED.test(uri.fsPath)) this.schedule();
@@ -72,7 +76,7 @@ export class ChecklistService implements vscode.Disposable {
     const run = (async () => {
       const started = Date.now();
       try {
-        const report = await runChecklist(folder.uri.fsPath, { signal: this.lifetime.signal, compareDrift: this.compareDrift, git: vscode.workspace.isTrusted });
+        const report = await runChecklist(folder.uri.fsPath, { signal: this.lifetime.signal, compareDrift: this.compareDrift, analyzeSkew: this.analyzeSkew, git: vscode.workspace.isTrusted });
         this.states.set(key, { kind: 'ready', report });
         this.log.info(`Checklist for ${folder.name}: ${report.counts.fail} fail, ${report.counts.warn} warn, ${report.counts.unknown} unknown, ${report.counts.pass} pass, ${report.counts.na} n/a (${Date.now() - started} ms)`);
         for (const w of report.warnings) this.log.warn(`Checklist: ${w}`);

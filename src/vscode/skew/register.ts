@@ -4,23 +4,28 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_FILE } from '../../core/skew/pairing';
 import type { Log } from '../log';
+import type { SkewResultsLink } from '../skewResults';
 import { SkewCodeActionProvider, SkewCodeLensProvider, SkewCommandId, SkewDiagnostics } from './skewUi';
 import { SkewService } from './skewService';
 
 interface Deps {
   context: vscode.ExtensionContext;
   log: Log;
+  /** Where the checklist (another bundle) finds this service's results. */
+  results?: SkewResultsLink;
 }
 
 const PYTHON: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }];
 
-export function registerSkew({ context, log }: Deps): vscode.Disposable[] {
+export function registerSkew({ context, log, results }: Deps): vscode.Disposable[] {
   const service = new SkewService(log, path.join(context.extensionUri.fsPath, 'dist', 'skewWorker.js'));
+  if (results) results.current = service;
   const diagnostics = new SkewDiagnostics(service);
   const lenses = new SkewCodeLensProvider(service);
   void service.refresh();
   return [
     service,
+    { dispose: () => { if (results?.current === service) results.current = undefined; } },
     diagnostics,
     lenses,
     vscode.languages.registerCodeLensProvider(PYTHON, lenses),

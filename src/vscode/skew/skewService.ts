@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SkewConfigError } from '../../core/skew/pairing';
 import { SkewWorkerClient } from '../../core/skew/runSkewWorker';
-import type { SkewFinding, SkewNote, SkewPair } from '../../shared/skew';
+import type { SkewFinding, SkewNote, SkewPair, SkewReport } from '../../shared/skew';
+import type { SkewResultsProvider } from '../skewResults';
 import { errorMessage, type Log } from '../log';
 import { readSkewConfig } from './config';
 
@@ -24,9 +25,11 @@ interface PairState {
   signature: string;
   findings: SkewFinding[];
   notes: SkewNote[];
+  /** The analysis of this pair failed (its findings are then unknown, not empty). */
+  failed?: boolean;
 }
 
-export class SkewService implements vscode.Disposable {
+export class SkewService implements vscode.Disposable, SkewResultsProvider {
   /** Discovery (a directory walk) and analysis (tree-sitter) run in a worker thread, never on the host's. */
   private readonly worker: SkewWorkerClient;
   private folders: FolderState[] = [];
@@ -196,7 +199,7 @@ export class SkewService implements vscode.Disposable {
         } catch (ex) {
           this.log.error(`skew: analysis of ${pair.serving.map((f) => path.basename(f)).join(', ')} failed: ${errorMessage(ex)}`);
           if (ex instanceof Error && ex.stack) this.log.debug(ex.stack);
-          next.push({ pair, root: folder.uri.fsPath, signature, findings: [], notes: [] });
+          next.push({ pair, root: folder.uri.fsPath, signature, findings: [], notes: [], failed: true });
         }
       }
     }
@@ -228,6 +231,35 @@ export class SkewService implements vscode.Disposable {
   /** Findings with a location in `file` (either side). */
   findingsIn(file: string): SkewFinding[] {
     return this.findings().filter((f) => f.serving?.file === file || f.training?.file === file);
+  }
+
+  /**
+   * The current report of the workspace folder at `root`: every pair's findings (suppressed ones included, as
+   * `analyzeWorkspace` returns them) and notes, from the last analysis (unsaved editor contents included). Waits
+   * for an analysis in progress. Undefined when this service has not analysed that folder: no analysis ran yet,
+   * skew is disabled there, its pair configuration is invalid, or a pair's analysis failed. The checklist then
+   * runs the analysis itself (in the skew worker thread).
+   */
+  async reportFor(root: string): Promise<SkewReport | undefined> {
+    if (this.running) await this.running;
+    if (!this.discovered) return undefined;
+    const abs = path.resolve(root);
+    const state = this.folders.find((f) => f.folder.uri.scheme === 'file' && path.resolve(f.folder.uri.fsPath) === abs);
+    if (!state || state.error || !readSkewConfig(state.folder.uri).enabled) return undefined;
+    const report: SkewReport = { pairs: [], notes: [] };
+    const noted = new Set<string>();
+    for (const pair of state.pairs) {
+      const r = this.results.find((x) => x.root === state.folder.uri.fsPath && samePair(x.pair, pair));
+      if (!r || r.failed) return undefined;
+      report.pairs.push({ pair: r.pair, findings: r.findings });
+      for (const n of r.notes) {
+        const key = `${n.file}\0${n.reason}\0${n.message}`;
+        if (noted.has(key)) continue;
+        noted.add(key);
+        report.notes.push(n);
+      }
+    }
+    return report;
   }
 
   pairs(): Array<{ folder: vscode.WorkspaceFolder; pair: SkewPair }> {
