@@ -10,7 +10,7 @@ import type { ModelInspection } from '../../shared/modelInspection';
 import { liveDrift, type CompareDrift } from './liveDrift';
 import { liveSkew } from './liveSkew';
 import { loadSources, type Sources } from './sources';
-import { openWorkspace, type Workspace } from './workspace';
+import { openWorkspace, type Workspace, type WorkspaceOptions } from './workspace';
 
 export interface ModelFact {
   /** Workspace-relative path. */
@@ -58,7 +58,7 @@ export function isTestFile(rel: string): boolean {
 }
 
 /** `live: false` skips the live analyses (skew, drift) and uses saved results only. */
-export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift } = {}): Promise<Facts> {
+export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift } & WorkspaceOptions = {}): Promise<Facts> {
   const ws = await openWorkspace(root, options);
   const modelFiles = ws.find(/\.onnx$/i).slice(0, MAX_MODELS);
   const models: ModelFact[] = [];
@@ -105,7 +105,7 @@ export async function gatherFacts(root: string, options: { signal?: AbortSignal;
   }
   const live = options.live !== false;
   const sources = await loadSources(ws.root, {
-    liveSkew: live ? liveSkew : undefined,
+    liveSkew: live ? (r, signal) => liveSkew(r, signal, options.includeGenerated) : undefined,
     liveDrift: live ? (signal) => liveDrift(ws, signal, options.compareDrift) : undefined,
     signal: options.signal,
   });

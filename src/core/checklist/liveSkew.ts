@@ -11,9 +11,9 @@ import type { SkewFacts } from './sources';
 const rel = workspaceRelative;
 
 /** Null when the workspace has no training/serving pair. */
-export async function liveSkew(root: string, signal?: AbortSignal): Promise<SkewFacts | null> {
+export async function liveSkew(root: string, signal?: AbortSignal, includeGenerated = false): Promise<SkewFacts | null> {
   const abs = path.resolve(root);
-  const report = await analyzeWorkspace(abs, { signal });
+  const report = await analyzeWorkspace(abs, { signal, includeGenerated });
   if (report.pairs.length === 0) return null;
   const findings = report.pairs.flatMap((p) => p.findings).map((f) => {
     const at = f.serving ?? f.training;

@@ -54,7 +54,10 @@ export async function targetFiles(target: EmitTarget, model: ServingModel, optio
   }
 }
 
-/** The files for `targets` (`all` = every target, each in its own sub-folder). */
+/**
+ * The files for `targets` (`all` = every target, each in its own sub-folder). `planFiles` adds the
+ * generated-file marker and `writePlan` the manifest (src/core/generated.ts), once for all emitters.
+ */
 export async function emitFiles(inspection: ModelInspection, targets: readonly EmitTarget[] | 'all', options: EmitOptions = {}): Promise<EmittedFile[]> {
   const model = servingModel(inspection, options.name);
   if (targets === 'all') {

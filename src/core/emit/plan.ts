@@ -6,6 +6,7 @@
  */
 import { lstat, mkdir, readFile, realpath, rename, writeFile, copyFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { addMarker, recordManifest } from '../generated';
 import { isInside } from '../paths';
 import { EmitError } from './modelIo';
 import { unifiedDiff } from './diff';
@@ -68,7 +69,8 @@ export async function planFiles(outDir: string, files: readonly EmittedFile[]): 
   const root = path.resolve(outDir);
   const realRoot = await realAncestor(root);
   const planned: PlannedFile[] = [];
-  for (const f of files) {
+  // Every text file says it is generated (a comment in its format); the manifest is added by writePlan.
+  for (const f of files.map((e) => (e.content === undefined ? e : { ...e, content: addMarker(e.path, e.content) }))) {
     if (!f.path || path.isAbsolute(f.path) || /^[a-zA-Z]:/.test(f.path) || f.path.split(/[\\/]/).some((s) => s === '..')) {
       throw new EmitError('path-escape', f.path, `refusing to write outside ${root}`);
     }
@@ -97,6 +99,8 @@ export interface WriteResult {
   unchanged: string[];
   /** Existing, different files left alone (overwrite not allowed). */
   skipped: string[];
+  /** The generated-files manifest updated with the written and unchanged files (src/core/generated.ts). */
+  manifest?: string;
 }
 
 /**
@@ -106,6 +110,9 @@ export interface WriteResult {
 export async function writePlan(plan: EmitPlan, options: { overwrite?: boolean | readonly string[] } = {}): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [], skipped: [] };
   const allowed = (p: string): boolean => options.overwrite === true || (Array.isArray(options.overwrite) && options.overwrite.includes(p));
+  // The manifest first, so a watcher that sees the new files (the models tree) already finds them listed.
+  const ours = plan.files.filter((f) => f.identical || !f.exists || allowed(f.path));
+  if (ours.length) result.manifest = await recordManifest(plan.outDir, ours);
   for (const f of plan.files) {
     if (f.identical) {
       result.unchanged.push(f.path);

@@ -3,7 +3,7 @@
  * workspace (paths, model names, metadata, messages) goes through `escapeHtml`, and the page's CSP
  * (`default-src 'none'`) would block any script even if one slipped through.
  */
-import { CHECKLIST_AREAS, formatCounts, statusLabel, type ChecklistItemResult, type ChecklistStatus } from '../../shared/checklist';
+import { CHECKLIST_AREAS, formatCounts, formatFindingCounts, statusLabel, type ChecklistItemResult, type ChecklistStatus } from '../../shared/checklist';
 import { formatBytes, formatShape } from '../../shared/format';
 import { GENERATOR_META } from '../../shared/generator';
 import { escapeHtml as e } from '../../shared/webviewHtml';
@@ -71,7 +71,7 @@ ${GENERATOR_META}
 <h1>ML Preflight review</h1>
 <p class="meta"><code>${e(report.root)}</code> · ${e(report.generatedAt)} · ml-preflight ${e(report.tool.version)} · ${report.durationMs} ms</p>
 <p class="counts">${(['fail', 'warn', 'unknown', 'pass', 'na'] as const).map((s) => `<span class="s-${s}">${ICON[s]} ${c[s]} ${e(statusLabel(s))}</span>`).join('')}</p>
-<p>${e(formatCounts(c))}. ${e(String(report.findings.filter((f) => f.level === 'error').length))} error(s), ${e(String(report.findings.filter((f) => f.level === 'warning').length))} warning(s).</p>
+<p>Checklist: ${e(formatCounts(c))}. Findings: ${e(formatFindingCounts(report.findings))}.</p>
 <p class="meta">${measured}</p>
 <h2>Models</h2>
 ${models}

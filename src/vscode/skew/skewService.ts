@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { analyzePairs } from '../../core/skew/analyze';
 import { discoverPairs, SkewConfigError } from '../../core/skew/pairing';
+import { readTreatGeneratedAsOwn } from '../config';
 import { ModuleCache } from '../../core/skew/project';
 import type { SkewFinding, SkewNote, SkewPair } from '../../shared/skew';
 import { errorMessage, type Log } from '../log';
@@ -156,7 +157,7 @@ export class SkewService implements vscode.Disposable {
         const config = readSkewConfig(folder.uri, (m) => this.log.warn(m));
         if (!config.enabled || folder.uri.scheme !== 'file') return { folder, pairs: [] };
         try {
-          const { pairs, truncated } = discoverPairs(folder.uri.fsPath, { settingsPairs: config.pairs });
+          const { pairs, truncated } = discoverPairs(folder.uri.fsPath, { settingsPairs: config.pairs, includeGenerated: readTreatGeneratedAsOwn(folder.uri) });
           if (truncated) this.log.warn(`skew: ${folder.name}: stopped listing Python files at 20,000`);
           this.log.info(`skew: ${folder.name}: ${pairs.length} training/serving pair(s) (${pairs.map((p) => p.source).join(', ') || 'none'})`);
           return { folder, pairs };
