@@ -248,7 +248,10 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     item.id = `model:${node.uri.toString()}`;
     item.resourceUri = node.uri;
     item.description = entry?.folder || undefined;
-    item.contextValue = entry?.state.kind === 'error' ? 'modelError' : 'model';
+    // `model`: inspectable and runnable; `modelRefused`: parsed, but an external-data path was refused (it cannot
+    // run, so no Profile button); `modelError`: unparseable (Inspect shows why, Profile is not offered).
+    item.contextValue = entry?.state.kind === 'error' ? 'modelError'
+      : entry?.state.kind === 'ready' && entry.state.inspection.externalData.some((d) => d.refused) ? 'modelRefused' : 'model';
     item.command = { title: 'Open in ONNX Model Inspector', command: 'vscode.openWith', arguments: [node.uri, INSPECTOR_VIEW_TYPE] };
     const state = entry?.state ?? { kind: 'pending' };
     const where = entry?.folder ? `${entry.folder}/${name}` : name;

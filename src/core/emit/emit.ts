@@ -35,7 +35,7 @@ export async function targetFiles(target: EmitTarget, model: ServingModel, optio
         { path: 'Dockerfile', content: dockerfile(model), description: 'multi-stage, pinned, non-root image with a HEALTHCHECK' },
         { path: '.dockerignore', content: dockerignore(), description: 'build context allow-list' },
         { path: 'app/main.py', content: servingApp(model, options), description: 'FastAPI + ONNX Runtime server: /health, /ready, /metrics, v2 infer with input validation' },
-        { path: 'app/requirements.txt', content: requirementsTxt(), description: 'exact pins' },
+        { path: 'app/requirements.txt', content: requirementsTxt(options), description: 'exact pins' },
         { path: 'model/model.onnx', copyFrom: model.path, description: 'the model' },
       ];
     case 'triton':

@@ -16,7 +16,7 @@ import { computeDrift, DriftError } from '../../core/drift/computeDrift';
 import { DRIFT_CONFIG_FILE, mergeOverrides, parseDriftConfig } from '../../core/drift/config';
 import { renderDriftHtml } from '../../core/drift/htmlReport';
 import { runDriftInWorker } from '../../core/drift/runDriftWorker';
-import { driftVerdict, type DriftConfigFile, type DriftReport } from '../../shared/drift';
+import { driftShortVerdict, driftVerdict, type DriftConfigFile, type DriftReport } from '../../shared/drift';
 import type { DriftWebviewToHostMessage } from '../../shared/driftProtocol';
 import { errorMessage, reportError, type Log } from '../log';
 import type { ModelTreeProvider } from '../modelTree';
@@ -100,7 +100,7 @@ class DriftController implements vscode.Disposable {
     type Item = vscode.QuickPickItem & { pair?: DriftPair; browse?: true };
     const items: Item[] = this.state.pairs().map((pair) => ({
       label: `$(history) ${rel(vscode.Uri.parse(pair.reference))} → ${rel(vscode.Uri.parse(pair.current))}`,
-      description: pair.verdict ? (pair.verdict.datasetDrift ? `drift ${pair.verdict.driftedColumns}/${pair.verdict.testedColumns}` : `no drift ${pair.verdict.driftedColumns}/${pair.verdict.testedColumns}`) : undefined,
+      description: pair.verdict ? driftShortVerdict(pair.verdict) : undefined,
       pair,
     }));
     items.push({ label: '$(folder-opened) Pick reference and current files…', browse: true, alwaysShow: true });

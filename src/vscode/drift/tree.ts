@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { driftLevel, driftShortVerdict, driftVerdict } from '../../shared/drift';
 import type { TreeSection } from '../modelTree';
 import type { DriftPair, DriftState } from './state';
 
@@ -68,9 +69,12 @@ export class DriftTreeSection implements TreeSection {
           item.iconPath = new vscode.ThemeIcon('loading~spin');
           item.description = 'comparing…';
         } else if (v) {
-          item.iconPath = v.datasetDrift ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-          item.description = `${v.datasetDrift ? 'drift' : 'no drift'}: ${v.driftedColumns}/${v.testedColumns} columns`;
-          item.tooltip = plain(`Latest: ${relative(latest.reference)} vs ${relative(latest.current)}`, `${v.datasetDrift ? 'Dataset drift' : 'No dataset drift'}: ${v.driftedColumns} of ${v.testedColumns} columns drifted`, latest.lastRun ? `Run ${new Date(latest.lastRun).toLocaleString()}` : '');
+          const level = driftLevel(v);
+          item.iconPath = level === 'drift' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+            : level === 'columns' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+            : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+          item.description = driftShortVerdict(v);
+          item.tooltip = plain(`Latest: ${relative(latest.reference)} vs ${relative(latest.current)}`, driftVerdict(v), latest.lastRun ? `Run ${new Date(latest.lastRun).toLocaleString()}` : '');
         } else {
           item.iconPath = new vscode.ThemeIcon('graph');
           item.description = 'not run';
@@ -81,9 +85,9 @@ export class DriftTreeSection implements TreeSection {
         const v = n.pair.verdict;
         const item = new vscode.TreeItem(`${label(n.pair.reference)} → ${label(n.pair.current)}`, v?.drifted.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `drift:${n.pair.reference}|${n.pair.current}`;
-        item.description = v ? `${v.datasetDrift ? 'drift' : 'ok'} ${v.driftedColumns}/${v.testedColumns}${v.schemaIssues ? `, ${v.schemaIssues} schema` : ''}` : undefined;
+        item.description = v ? `${driftShortVerdict(v)}${v.schemaIssues ? `, ${v.schemaIssues} schema` : ''}` : undefined;
         item.tooltip = plain(`Reference: ${relative(n.pair.reference)}`, `Current: ${relative(n.pair.current)}`, 'Click to compare again');
-        item.iconPath = new vscode.ThemeIcon(v?.datasetDrift ? 'warning' : 'compare-changes');
+        item.iconPath = v && driftLevel(v) !== 'ok' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')) : new vscode.ThemeIcon('compare-changes');
         item.contextValue = 'driftPair';
         item.command = { title: 'Compare Data Drift', command: this.compareCommand, arguments: [vscode.Uri.parse(n.pair.reference), vscode.Uri.parse(n.pair.current)] };
         return item;

@@ -89,9 +89,26 @@ async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverr
     void vscode.window.showInformationMessage(`${uri.path.split('/').pop()} is being profiled already; wait for it or cancel it from its notification.`);
     return undefined;
   }
+  const file = displayName(uri);
+  // A model that cannot run is refused before any view opens: one error, with the next step, and no "Profile again".
+  const unrunnable = await index.inspect(uri).then(
+    (i) => {
+      const refused = i.externalData.find((d) => d.refused);
+      return refused ? `its external-data path "${refused.location}" was refused (${refused.refused}); move the data file next to the model and re-export with a relative location` : undefined;
+    },
+    (ex: unknown) => `${OnnxInspectError.is(ex) ? ex.detail : errorMessage(ex)}; open it in the ONNX Model Inspector for details`,
+  );
+  if (unrunnable) {
+    const message = `Cannot profile ${file}: ${unrunnable}`;
+    log.error(message);
+    void vscode.window.showErrorMessage(message, 'Open in Inspector').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('vscode.openWith', uri, 'mlPreflight.onnxInspector');
+    });
+    if (Object.keys(overrides).length === 0) return undefined; // interactive: said once, above
+    throw new Error(message);
+  }
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const config = readProfileConfig(folder ?? uri);
-  const file = displayName(uri);
   const panel = ProfileResultsPanel.show(deps.context.extensionUri, uri, log, (u) => void vscode.commands.executeCommand(ProfileCommandId.ProfileModel, u));
   panel.running('starting the ONNX Runtime worker…');
   log.info(`Profiling ${file} (${overrides.ep ?? config.ep}, up to batch ${overrides.maxBatch ?? config.maxBatch})`);
