@@ -306,7 +306,14 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
             tooltip: plainTooltip(`Last profiled ${latency.createdAt}: ${latency.text}`, 'Run "ML Preflight: Profile Model" again to refresh.'),
             icon: latency.regressions ? icon('pulse', 'problemsWarningIcon.foreground') : icon('pulse'),
           }]
-          : modelFacts(parent, state.inspection);
+          : [...modelFacts(parent, state.inspection), ...(vscode.workspace.isTrusted ? [] : [{
+            kind: 'fact' as const,
+            id: `${parent}#restricted`,
+            label: 'Profiling unavailable: Restricted Mode',
+            description: 'running a model needs a trusted workspace',
+            tooltip: plainTooltip('Profiling runs the model in ONNX Runtime, so it needs a trusted workspace. Inspection, skew and drift keep working in Restricted Mode.', 'Use "Workspaces: Manage Workspace Trust" to trust this folder.'),
+            icon: icon('shield'),
+          }])];
       }
     }
   }
