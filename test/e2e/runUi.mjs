@@ -516,7 +516,12 @@ try {
         if (!(await models.isVisible())) await p.locator(sel.activityItem('ML Preflight')).first().click();
         await models.waitFor({ state: 'visible' });
         await snap(`tree-${theme}`, p.locator(sel.sidebar));
-        await quickOpen(p, MODEL);
+        // Through the command, not Quick Open: recently opened generated files (…/classifier/config.pbtxt) rank first there.
+        await runCommand(p, 'ML Preflight: Inspect Model');
+        await p.locator(sel.quickRow, { hasText: MODEL }).first().waitFor({ state: 'visible' });
+        await p.locator(sel.quickInput).fill(MODEL);
+        await p.keyboard.press('Enter');
+        await p.locator(sel.activeTab, { hasText: MODEL }).waitFor({ state: 'visible' });
         await ready();
         await snap(`inspector-${theme}`);
         await closeAllEditors(p);

@@ -8,6 +8,7 @@ import { runChecklist } from '../../core/checklist/evaluate';
 import type { CompareDrift } from '../../core/checklist/liveDrift';
 import type { ChecklistReport } from '../../shared/checklist';
 import { GENERATED_SECTION, MODELS_SECTION, readModelsConfig, readTreatGeneratedAsOwn } from '../config';
+import { checklistDrift } from '../drift/checklistDrift';
 import { errorMessage, type Log } from '../log';
 
 export type FolderState =
@@ -84,6 +85,7 @@ export class ChecklistService implements vscode.Disposable {
           includeGenerated: readTreatGeneratedAsOwn(folder.uri),
         });
         this.states.set(key, { kind: 'ready', report });
+        checklistDrift.setFromReport(report);
         this.log.info(`Checklist for ${folder.name}: ${report.counts.fail} fail, ${report.counts.warn} warn, ${report.counts.unknown} unknown, ${report.counts.pass} pass, ${report.counts.na} n/a (${Date.now() - started} ms)`);
         for (const w of report.warnings) this.log.warn(`Checklist: ${w}`);
         return report;

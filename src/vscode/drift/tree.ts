@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { driftLevel, driftShortVerdict, driftVerdict } from '../../shared/drift';
 import type { TreeSection } from '../modelTree';
+import { checklistDrift } from './checklistDrift';
 import type { DriftPair, DriftState } from './state';
 
 /** Nodes of the "Data drift" section of the Preflight tree. */
@@ -36,7 +37,10 @@ export class DriftTreeSection implements TreeSection {
   readonly onDidChange: vscode.Event<void>;
 
   constructor(private readonly state: DriftState, private readonly compareCommand: string) {
-    this.onDidChange = state.onDidChange;
+    const emitter = new vscode.EventEmitter<void>();
+    state.onDidChange(() => emitter.fire());
+    checklistDrift.onDidChange(() => emitter.fire());
+    this.onDidChange = emitter.event;
   }
 
   roots(): DriftNode[] {
@@ -49,6 +53,12 @@ export class DriftTreeSection implements TreeSection {
       const pairs = this.state.pairs();
       const out: DriftNode[] = pairs.map((pair, index) => ({ kind: 'pair', pair, index }));
       if (this.state.pendingReference) out.unshift({ kind: 'hint', label: `Reference set: ${path.posix.basename(this.state.pendingReference.path)}; now "Set as Drift Current" on another file` });
+      const found = /\(([^()]+?) → ([^()]+?)\)/.exec(checklistDrift.get()?.source ?? '');
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      if (!pairs.length && found && folder) {
+        const [ref, cur] = [found[1]!, found[2]!].map((p) => vscode.Uri.joinPath(folder.uri, ...p.split('/')));
+        out.push({ kind: 'hint', label: `Compare ${found[1]} → ${found[2]} (the checklist's pair)`, command: { title: 'Compare Data Drift', command: this.compareCommand, arguments: [ref, cur] } });
+      }
       if (!pairs.length) out.push({ kind: 'hint', label: 'Compare two data files…', command: { title: 'Compare Data Drift', command: this.compareCommand } });
       return out;
     }
@@ -75,6 +85,15 @@ export class DriftTreeSection implements TreeSection {
             : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
           item.description = driftShortVerdict(v);
           item.tooltip = plain(`Latest: ${relative(latest.reference)} vs ${relative(latest.current)}`, driftVerdict(v), latest.lastRun ? `Run ${new Date(latest.lastRun).toLocaleString()}` : '');
+        } else if (checklistDrift.get()) {
+          // Nothing compared from here yet, but the checklist did: show its result, the same on both surfaces.
+          const c = checklistDrift.get()!;
+          item.iconPath = c.status === 'fail' ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'))
+            : c.status === 'warn' ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+            : c.status === 'pass' ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+            : new vscode.ThemeIcon('graph');
+          item.description = `checklist: ${c.summary}`;
+          item.tooltip = plain(`From the checklist's ${c.source ?? 'drift check'}`, c.summary, 'Click "Compare Data Drift" for the column-by-column report.');
         } else {
           item.iconPath = new vscode.ThemeIcon('graph');
           item.description = 'not run';
