@@ -14,6 +14,7 @@ import { formatChange, formatLatencyMs, formatRate } from '../../src/shared/prof
 import type { BatchRun, MetricDelta, ProfileResult } from '../../src/shared/profileResult';
 import { h, type Child } from '../shared/dom';
 import { latencyChart, sweepChart } from './charts';
+import { canRetry, errorTitle, stabilityWarning } from './format';
 
 export interface RenderOptions {
   onRerun?: () => void;
@@ -193,8 +194,10 @@ function list(doc: Doc, id: string, heading: string, items: readonly string[]): 
 export function render(root: HTMLElement, file: string, r: ProfileResult, options: RenderOptions = {}): void {
   const doc = root.ownerDocument;
   const m = r.memory;
+  const unstable = r.runs.map(stabilityWarning).filter((w): w is string => w !== undefined);
   root.replaceChildren(
     header(doc, file, r, options),
+    ...(unstable.length ? [h(doc, 'div', { id: 'stability', class: 'banner warning', role: 'alert' }, ...unstable.map((w) => h(doc, 'p', {}, w)))] : []),
     summary(doc, r),
     h(doc, 'div', { class: 'cards' },
       runsTable(doc, r),
@@ -219,9 +222,12 @@ export function render(root: HTMLElement, file: string, r: ProfileResult, option
 export function renderRunning(root: HTMLElement, file: string, message: string): void {
   const doc = root.ownerDocument;
   // Keep the previous result visible under a banner while a new run goes.
-  const banner = root.querySelector('#running');
-  if (banner) banner.textContent = `Profiling ${baseName(file)}: ${message}`;
-  else root.prepend(h(doc, 'p', { id: 'running', class: 'status', role: 'status' }, `Profiling ${baseName(file)}: ${message}`));
+  const banner = root.querySelector<HTMLElement>('#running');
+  const started = Number(banner?.dataset.started) || Date.now();
+  const elapsed = Math.round((Date.now() - started) / 1000);
+  const text = `Profiling ${baseName(file)}: ${message}${elapsed >= 1 ? ` · ${elapsed} s elapsed` : ''}`;
+  if (banner) banner.textContent = text;
+  else root.prepend(h(doc, 'p', { id: 'running', class: 'status running', role: 'status', 'data-started': String(started) }, text));
   setState(root, 'running');
 }
 
@@ -229,9 +235,10 @@ export function renderError(root: HTMLElement, file: string, kind: string, messa
   const doc = root.ownerDocument;
   root.replaceChildren(
     h(doc, 'header', { class: 'profile-header' }, h(doc, 'h1', { id: 'profile-title' }, `Profile: ${baseName(file)}`), h(doc, 'p', { class: 'detail' }, file)),
-    h(doc, 'section', { id: 'error', class: 'card error', role: 'alert' }, h(doc, 'h2', {}, kind === 'aborted' ? 'Cancelled' : `Could not profile (${kind})`), h(doc, 'p', {}, message)),
+    h(doc, 'section', { id: 'error', class: 'card error', role: 'alert', 'data-kind': kind }, h(doc, 'h2', {}, errorTitle(kind)), h(doc, 'p', {}, message)),
   );
-  if (options.onRerun) root.append(h(doc, 'button', { id: 'rerun', type: 'button' }, 'Profile again'));
+  // "Profile again" only where a second run can succeed: a model ONNX Runtime refuses fails the same way.
+  if (options.onRerun && canRetry(kind)) root.append(h(doc, 'button', { id: 'rerun', type: 'button' }, 'Profile again'));
   root.querySelector('#rerun')?.addEventListener('click', () => options.onRerun?.());
   setState(root, 'error');
 }
