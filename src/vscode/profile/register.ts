@@ -62,6 +62,8 @@ async function pickModel(index: ModelIndex): Promise<vscode.Uri | undefined> {
 
 /** Models being profiled now (one run per model at a time: two would compete for the same cores). */
 const running = new Set<string>();
+/** Fires when {@link running} changes (the status bar shows the run instead of the last result). */
+const runningChanged = new vscode.EventEmitter<void>();
 
 const TRUST_MESSAGE = 'Profiling runs the model in ONNX Runtime, so it needs a trusted workspace. Inspection keeps working without trust.';
 
@@ -114,6 +116,7 @@ async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverr
   log.info(`Profiling ${file} (${overrides.ep ?? config.ep}, up to batch ${overrides.maxBatch ?? config.maxBatch})`);
   const started = performance.now();
   running.add(uri.toString());
+  runningChanged.fire();
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Profiling ${uri.path.split('/').pop()}`, cancellable: true },
@@ -169,6 +172,7 @@ async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverr
     throw new Error(message, { cause: ex });
   } finally {
     running.delete(uri.toString());
+    runningChanged.fire();
   }
 }
 
@@ -177,6 +181,15 @@ function createStatusBar(): vscode.Disposable {
   item.name = 'ML Preflight: last profiled latency';
   item.command = ProfileCommandId.ShowProfileResults;
   const update = (): void => {
+    // During a run the item says what is being measured, never the previous model's p50.
+    const now = [...running][0];
+    if (now) {
+      item.text = `$(sync~spin) profiling ${vscode.Uri.parse(now).path.split('/').pop()}…`;
+      item.tooltip = 'ML Preflight is profiling this model; the latency appears here when the run ends.';
+      item.backgroundColor = undefined;
+      item.show();
+      return;
+    }
     const latest = latencyRegistry.latest();
     if (!latest) {
       item.hide();
@@ -189,7 +202,8 @@ function createStatusBar(): vscode.Disposable {
     item.show();
   };
   const sub = latencyRegistry.onDidChange(update);
-  return vscode.Disposable.from(item, sub);
+  const runSub = runningChanged.event(update);
+  return vscode.Disposable.from(item, sub, runSub);
 }
 
 /**
