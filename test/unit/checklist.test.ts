@@ -131,7 +131,7 @@ describe('checklist evaluators', function () {
     assert.ok(format.findings.some((f) => f.ruleId === 'model/external-data-refused' && f.message.includes('../secret.bin')), format.summary);
     const size = item(report, 'model.size');
     assert.notEqual(size.status, 'fail', size.summary);
-    assert.match(size.evidence[0]!.text, /^0 B of weights present \(4\.0 KiB in missing or refused external data/);
+    assert.match(size.evidence[0]!.text, /^0 B of weights present \(4 KiB in missing or refused external data/);
   });
 
   it('profile-based items are unknown without a profile and graded with one', async () => {
