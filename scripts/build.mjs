@@ -1,11 +1,13 @@
 // One esbuild script, four bundles (pattern: Copilot Chat's .esbuild.ts, vscode-extension-samples/esbuild-sample).
-//   extension  node/cjs, `vscode` external            -> dist/extension.js
+//   extension  node/cjs, `vscode` external            -> dist/extension.js (light: activate() loads only this)
+//              + dist/ext-checklist.js, ext-drift.js, ext-skew.js, ext-diff.js (heavy capabilities, required on first use)
 //   worker     node/cjs, `onnxruntime-node` external  -> dist/worker.js   (own process, see src/worker)
-//   cli        node/cjs, shebang                      -> dist/cli.js      (package.json bin: ml-preflight)
+//   cli        node/esm, code splitting               -> dist/cli.mjs + dist/cli-*.mjs chunks (one per command and
+//              heavy library, loaded on first use); dist/cli.js is a 2-line launcher (package.json bin: ml-preflight)
 //   webview    browser/esm                            -> dist/webview/*.js
 // esbuild strips types without checking them: `npm run typecheck` runs tsc --noEmit.
 import * as esbuild from 'esbuild';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -27,6 +29,14 @@ const problemMatcher = {
   },
 };
 
+/** Node globals that CommonJS code expects, for the ESM bundles (one line: sourcemaps stay aligned). */
+const ESM_BANNER = "import { createRequire as __mlpCreateRequire } from 'node:module'; import { fileURLToPath as __mlpFileURLToPath } from 'node:url'; import { dirname as __mlpDirname } from 'node:path'; const require = __mlpCreateRequire(import.meta.url); const __filename = __mlpFileURLToPath(import.meta.url); const __dirname = __mlpDirname(__filename);";
+
+/** `dist/cli.js`, the `bin`: starts the ESM bundle (package.json has no `"type": "module"`, so the bundle is .mjs). */
+const CLI_LAUNCHER = `#!/usr/bin/env node
+import('./cli.mjs');
+`;
+
 const common = {
   bundle: true,
   minify: production,
@@ -39,18 +49,42 @@ const node = { ...common, platform: 'node', format: 'cjs', target: 'node20' };
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  { ...node, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'onnxruntime-node'] },
+  // The extension: a light first bundle (tree, inspector, profiling, stubs; activate() loads only this) and
+  // one bundle per heavy capability, required on first use (src/vscode/lazyFeature.ts). Each is
+  // self-contained (CommonJS has no code splitting); shared state is passed in, never imported across them.
+  {
+    ...node,
+    entryPoints: { extension: 'src/vscode/extension.ts', 'ext-checklist': 'src/vscode/checklist/register.ts', 'ext-drift': 'src/vscode/drift/register.ts', 'ext-skew': 'src/vscode/skew/register.ts', 'ext-diff': 'src/vscode/diff/register.ts' },
+    outdir: 'dist',
+    external: ['vscode', 'onnxruntime-node'],
+  },
   { ...node, entryPoints: ['src/worker/worker.ts'], outfile: 'dist/worker.js', external: ['onnxruntime-node'] },
   // Data drift off the extension host's thread (src/core/drift/runDriftWorker.ts).
   { ...node, entryPoints: ['src/core/drift/driftWorker.ts'], outfile: 'dist/driftWorker.js' },
-  { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['onnxruntime-node'], banner: { js: '#!/usr/bin/env node' }, define: { ML_PREFLIGHT_VERSION: JSON.stringify(pkg.version) } },
+  // Skew discovery and analysis off the extension host's thread (src/core/skew/runSkewWorker.ts).
+  { ...node, entryPoints: ['src/core/skew/skewWorker.ts'], outfile: 'dist/skewWorker.js' },
+  // ESM with splitting: `ml-preflight --version` loads ~20 KB instead of 4 MB. Chunks sit beside the entry (not in a
+  // subfolder) so `__dirname` (worker.js, tree-sitter wasm lookups) is dist/ in every chunk; the banner gives the
+  // bundled CommonJS code `require`, `__dirname` and `__filename`.
+  {
+    ...node,
+    format: 'esm',
+    splitting: true,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'cli-[name]-[hash]',
+    external: ['onnxruntime-node'],
+    banner: { js: ESM_BANNER },
+    define: { ML_PREFLIGHT_VERSION: JSON.stringify(pkg.version) },
+  },
   {
     ...common,
     platform: 'browser',
     format: 'esm',
     // VS Code 1.100 ships Electron 34 -> Chrome 132 -> ES2024.
     target: 'es2022',
-    entryPoints: { model: 'webview-ui/model/main.ts', profile: 'webview-ui/profile/main.ts', checklist: 'webview-ui/checklist/main.ts', drift: 'webview-ui/drift/main.ts' },
+    entryPoints: { model: 'webview-ui/model/main.ts', profile: 'webview-ui/profile/main.ts', checklist: 'webview-ui/checklist/main.ts', drift: 'webview-ui/drift/main.ts', diff: 'webview-ui/diff/main.ts' },
     outdir: 'dist/webview',
     logOverride: { 'import-is-undefined': 'error' },
   },
@@ -59,6 +93,10 @@ const builds = [
 // The skew analysis (src/core/skew/pyAst.ts) parses Python with web-tree-sitter: both wasm files must sit next to
 // the bundles (it looks in the bundle's own folder, __dirname = dist/).
 mkdirSync('dist', { recursive: true });
+// Chunk names carry a content hash: drop the previous build's so dist/ (and the VSIX) holds one set.
+for (const f of readdirSync('dist')) if (/^cli-.*\.mjs(\.map)?$/.test(f)) rmSync(`dist/${f}`);
+writeFileSync('dist/cli.js', CLI_LAUNCHER);
+chmodSync('dist/cli.js', 0o755);
 copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
 copyFileSync('node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm');
 // Codicons for the webviews (status icons, chevrons): the font and its stylesheet, served from dist/webview/.
@@ -70,5 +108,4 @@ if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
 }

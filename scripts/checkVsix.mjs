@@ -34,13 +34,35 @@ function run(cmd, args, opts = {}) {
   return { status: r.status, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }
 
+/**
+ * What a failed sub-run said: every failed check with its whole reason (the `✗` line and its indented lines),
+ * every line naming an error, and the last 60 lines; the complete output goes to test-results/vsix-<what>.log.
+ * @param {string} what @param {{ status: number | null, stdout: string, stderr: string }} r
+ */
+function failureReport(what, r) {
+  const all = `${r.stdout}${r.stderr ? `\n--- stderr ---\n${r.stderr}` : ''}`;
+  const log = path.join(root, 'test-results', `vsix-${what}.log`);
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  fs.writeFileSync(log, all);
+  const lines = all.split('\n');
+  /** @type {string[]} */
+  const picked = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (/^\s*✗ /.test(lines[i])) {
+      picked.push(lines[i]);
+      while (i + 1 < lines.length && /^ {6}/.test(lines[i + 1])) picked.push(lines[++i]);
+    } else if (/\b(error|Error|ERR!|failed)\b/.test(lines[i])) picked.push(lines[i]);
+  }
+  return [...new Set(picked), '--- last 60 lines ---', ...lines.slice(-60), `(complete output: ${log})`].join('\n');
+}
+
 /** @type {string[]} */
 let entries = [];
 
 await rec.check('npm run package builds the linux-x64 VSIX', async () => {
   fs.rmSync(vsix, { force: true });
   const r = run('npm', ['run', '--silent', 'package']);
-  if (r.status !== 0) throw new Error(`npm run package exited ${r.status}\n${(r.stdout + r.stderr).slice(-3000)}`);
+  if (r.status !== 0) throw new Error(`npm run package exited ${r.status}\n${failureReport('package', r)}`);
   if (!fs.existsSync(vsix)) throw new Error(`${vsix} was not written`);
   const bytes = fs.statSync(vsix).size;
   if (bytes > MAX_BYTES) throw new Error(`the VSIX is ${(bytes / 1024 ** 2).toFixed(1)} MiB, over ${MAX_BYTES / 1024 ** 2} MiB`);
@@ -55,7 +77,7 @@ await rec.check('the VSIX holds the bundles and only the linux-x64 ONNX Runtime 
   if (!entries.length) throw new Error('no VSIX to look into');
   const required = [
     'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt',
-    'extension/dist/extension.js', 'extension/dist/worker.js', 'extension/dist/cli.js', 'extension/dist/webview/model.js', 'extension/dist/webview/profile.js', 'extension/dist/webview/drift.js', 'extension/dist/webview/checklist.js', 'extension/dist/driftWorker.js',
+    'extension/dist/extension.js', 'extension/dist/ext-checklist.js', 'extension/dist/ext-drift.js', 'extension/dist/ext-skew.js', 'extension/dist/worker.js', 'extension/dist/cli.js', 'extension/dist/cli.mjs', 'extension/dist/webview/model.js', 'extension/dist/webview/profile.js', 'extension/dist/webview/drift.js', 'extension/dist/webview/checklist.js', 'extension/dist/driftWorker.js', 'extension/dist/skewWorker.js',
     'extension/media/icons/preflight.svg', 'extension/media/webview/base.css', 'extension/media/webview/model.css', 'extension/media/webview/profile.css', 'extension/media/webview/drift.css', 'extension/media/webview/checklist.css',
     'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
     'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
@@ -97,9 +119,9 @@ if (!process.env.MLP_VSIX_SKIP_UI) {
       env: { ...process.env, MLP_E2E_VSIX: vsix, MLP_RESULTS_DIR: results, MLP_E2E_SHOTS: path.join(root, 'test-results', 'e2e-vsix') },
     });
     const file = path.join(results, 'e2e-ui.json');
-    if (!fs.existsSync(file)) throw new Error(`the UI suite left no result (exit ${r.status})\n${(r.stdout + r.stderr).slice(-3000)}`);
+    if (!fs.existsSync(file)) throw new Error(`the UI suite left no result (exit ${r.status})\n${failureReport('ui', r)}`);
     const counts = JSON.parse(fs.readFileSync(file, 'utf8'));
-    if (counts.failed || !counts.passed) throw new Error(`UI suite with the VSIX: ${JSON.stringify(counts)}\n${r.stdout.slice(-3000)}`);
+    if (counts.failed || !counts.passed) throw new Error(`UI suite with the VSIX: ${JSON.stringify(counts)}\n${failureReport('ui', r)}`);
     return `${counts.passed} UI checks passed with the VSIX installed`;
   }, 240_000);
 }

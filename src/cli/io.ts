@@ -5,7 +5,14 @@ export interface CliIO {
   /** Working directory for relative paths (default `process.cwd()`). */
   cwd: string;
   signal?: AbortSignal;
+  /** Width of the terminal stdout writes to (`process.stdout.columns`); undefined when not a terminal (tables then fit {@link DEFAULT_COLUMNS}). */
+  columns?: number;
+  /** Whether stderr is a terminal: progress lines are written only then (never with `--json` or into a pipe). */
+  stderrIsTTY?: boolean;
 }
+
+/** Table width when stdout is not a terminal. */
+export const DEFAULT_COLUMNS = 100;
 
 /** Exit codes, stable for CI pipelines. */
 export const ExitCode = {

@@ -14,6 +14,8 @@ void runCli(process.argv.slice(2), {
   stderr: (s) => process.stderr.write(s),
   cwd: process.cwd(),
   signal: controller.signal,
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  stderrIsTTY: process.stderr.isTTY === true,
 }).then((code) => {
   process.exitCode = code;
 });

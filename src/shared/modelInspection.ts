@@ -44,6 +44,8 @@ export interface QuantizationInfo {
   ops: Record<string, number>;
   /** Weight bytes by element type among initializers, repeated here for convenience. */
   weightDtypes: DType[];
+  /** One line saying how the kind was read, when it needs saying (e.g. dynamic int8 with weight-only dequantized embeddings). */
+  detail?: string;
 }
 
 export interface DtypeWeights {
@@ -73,6 +75,11 @@ export interface FlopsEstimate {
   nodesTotal: number;
   /** The value used for each symbolic dim (e.g. `{ batch: 1 }`), stated so the number can be reproduced. */
   assumption: Record<string, number>;
+  /**
+   * Set when the inputs have sequence-like dynamic dims (`sequence`, `seq_len`, …) not given with `--dim`: the
+   * FLOPs are stated at `length` for them, taken from the metadata or the default (128).
+   */
+  sequence?: { dims: string[]; length: number; source: string };
 }
 
 export interface ModelInspection {

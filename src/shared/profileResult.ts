@@ -6,7 +6,7 @@
  * Percentiles use linear interpolation between the two closest ranks (numpy's default `linear` method,
  * R's type 7): `p = x[floor(h)] + (h − floor(h)) · (x[floor(h)+1] − x[floor(h)])` with `h = (n − 1) · q`.
  */
-import type { ExecutionProvider } from './workerProtocol';
+import type { ExecutionProvider, SweepStop } from './workerProtocol';
 
 /** Graph optimisation levels of ONNX Runtime's session options. */
 export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
@@ -198,6 +198,10 @@ export interface ProfileSettings {
   seed: number;
   /** Where the inputs come from. */
   inputSource: 'synthetic' | 'file';
+  /** Total time budget of the run in seconds (session, sweep, per-op profile); null = unbounded. Older results lack it. */
+  timeBudgetS?: number | null;
+  /** Whether the sweep stopped on a throughput plateau / over the latency budget (the default sweep does). */
+  sweepStop?: { minGain: number; patience: number } | null;
 }
 
 export interface ProfileResult {
@@ -217,7 +221,7 @@ export interface ProfileResult {
   firstRunMs: number;
   runs: BatchRun[];
   /** Batch sweep: batches tried, or why there was none. */
-  sweep: { batches: number[]; skipped?: string };
+  sweep: { batches: number[]; skipped?: string; stopped?: SweepStop };
   peakRssBytes: number;
   memory: MemoryReport;
   ops: OpTime[];

@@ -17,11 +17,14 @@ export interface WebviewHtmlOptions {
   title: string;
 }
 
+import { htmlText } from './escape';
+
 const NONCE_RE = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
 
 /** Escapes text for HTML element content and double-quoted attribute values. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  // Escaping rule: the one HTML escaper lives in src/shared/escape.ts.
+  return htmlText(text);
 }
 
 /**

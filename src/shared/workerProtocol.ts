@@ -66,6 +66,19 @@ export interface ProfileRequest {
   opProfileRuns: number;
   /** Directory for ORT's profiling JSON (the worker deletes its file). */
   traceDir: string;
+  /**
+   * Total time for session, sweep and per-op profile (ms), counted from the worker's start. Each batch gets a
+   * share of what is left; warm-up and measurement stop at that share (keeping at least `minIterations`), and
+   * the sweep stops when the budget is spent. Undefined: no budget.
+   */
+  timeBudgetMs?: number;
+  /** Fewest measured iterations a batch keeps when its time share runs out (default 30). */
+  minIterations?: number;
+  /**
+   * Stop the sweep early, as Triton Model Analyzer does: when throughput gains stay under `minGain` for
+   * `patience` steps in a row, or a batch's p99 exceeds `latencyBudgetMs`. Undefined: run every batch.
+   */
+  sweepStop?: { minGain: number; patience: number; latencyBudgetMs?: number };
 }
 
 export type WorkerRequest = ProbeRequest | ProfileRequest;
@@ -113,11 +126,33 @@ export interface ProfileWorkerResult {
   traceEvents: TraceNodeEvent[];
   profiledRuns: number;
   warnings: string[];
+  /** Why the sweep ended before its last batch size (`sweepStop` or `timeBudgetMs`), and the batches not run. */
+  sweepStopped?: SweepStop;
+}
+
+export interface SweepStop {
+  reason: 'plateau' | 'latency-budget' | 'time-budget';
+  message: string;
+  skippedBatches: number[];
+}
+
+/** A finished batch size, streamed with its `batch-done` progress message before the reply. */
+export interface BatchSummary {
+  batch: number;
+  iterations: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  mean: number;
+  /** Inferences per second (one stream). */
+  throughput: number;
+  samplesPerSecond: number;
+  stable: boolean;
 }
 
 /** Worker → parent, any number of times before the reply. */
 export interface ProfileProgress {
-  phase: 'session' | 'warmup' | 'measure' | 'ops' | 'done';
+  phase: 'session' | 'warmup' | 'measure' | 'batch-done' | 'ops' | 'done';
   /** The worker's process id (so a caller can tell which process is running). */
   pid: number;
   batch?: number;
@@ -125,6 +160,11 @@ export interface ProfileProgress {
   done: number;
   total: number;
   message: string;
+  /** With `batch-done`: the statistics of the batch that just finished (partial results). */
+  summary?: BatchSummary;
+  /** Milliseconds since the worker started, and the time budget when there is one (for an ETA). */
+  elapsedMs?: number;
+  budgetMs?: number;
 }
 
 export interface EpCheck {

@@ -168,6 +168,13 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     );
   }
 
+  private firstRender: (() => void) | undefined;
+
+  /** Runs `fn` once, before the tree lists its roots for the first time (loads the bundles of its sections). */
+  beforeFirstRender(fn: () => void): void {
+    this.firstRender = fn;
+  }
+
   /** Shows `section`'s roots after `Models (N)`; dispose the result to remove it. */
   addSection(section: TreeSection): vscode.Disposable {
     const entry = { section, subscription: section.onDidChange(() => this.changeEmitter.fire(undefined)) };
@@ -202,6 +209,9 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
+      const first = this.firstRender;
+      this.firstRender = undefined;
+      first?.();
       await this.index.whenScanned();
       const extra = await Promise.all(this.sections.map(async ({ section }) => (await section.roots()).map((n): TreeNode => ({ kind: 'section', section, node: n }))));
       return [this.root, ...extra.flat()];

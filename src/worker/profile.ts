@@ -10,9 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as Ort from 'onnxruntime-node';
 import { synthesize } from '../core/profile/inputs';
-import { isStable } from '../core/profile/stability';
+import { isStable, STABILITY_WINDOWS } from '../core/profile/stability';
+import { SweepTracker } from '../core/profile/sweep';
 import { parseTrace } from '../core/profile/trace';
-import type { ProfileProgress, ProfileRequest, ProfileWorkerResult, RawBatchRun, TraceNodeEvent, WorkerReplyErrorKind } from '../shared/workerProtocol';
+import type { BatchSummary, ProfileProgress, ProfileRequest, ProfileWorkerResult, RawBatchRun, TraceNodeEvent, WorkerReplyErrorKind } from '../shared/workerProtocol';
 import { cleanOrtMessage } from './ortErrors';
 import { probeModelBytes } from './probeModel';
 
@@ -106,7 +107,16 @@ async function window(session: Ort.InferenceSession, feeds: Feeds, req: ProfileR
   return [sum / count, count];
 }
 
-async function measureBatch(session: Ort.InferenceSession, o: typeof Ort, req: ProfileRequest, index: number, progress: (p: Omit<ProfileProgress, 'pid' | 'total'>) => void): Promise<RawBatchRun> {
+/** Fewest measured iterations a batch keeps when its time share runs out. */
+const MIN_ITERATIONS = 30;
+
+/**
+ * Measures one batch size. `shareMs` (a time budget's share for this batch, warm-up included) ends the
+ * warm-up at 60 % of it (reported as not stable when the rule was not met) and the measurement at the rest,
+ * once `minIterations` are in; undefined = the request's own limits only.
+ */
+async function measureBatch(session: Ort.InferenceSession, o: typeof Ort, req: ProfileRequest, index: number, progress: (p: Omit<ProfileProgress, 'pid' | 'total'>) => void, shareMs?: number): Promise<RawBatchRun> {
+  const batchStart = performance.now();
   const spec = req.batches[index]!;
   const { feeds, shapes } = feedsFor(o, spec);
   const batch = spec.batch;
@@ -124,7 +134,11 @@ async function measureBatch(session: Ort.InferenceSession, o: typeof Ort, req: P
     stable = false;
     const maxWindows = w.maxWindows ?? 20;
     const warmStart = performance.now();
-    while (windowMeans.length < maxWindows && (w.maxMs === undefined || performance.now() - warmStart < w.maxMs)) {
+    const maxWarmMs = Math.min(w.maxMs ?? Infinity, shareMs === undefined ? Infinity : shareMs * 0.6);
+    // Under a time budget the three windows the rule needs always run (the sweep only starts a batch it can
+    // afford); more only within the share.
+    const leastWindows = shareMs === undefined ? 0 : STABILITY_WINDOWS;
+    while (windowMeans.length < maxWindows && (windowMeans.length < leastWindows || performance.now() - warmStart < maxWarmMs)) {
       const [mean, count] = await window(session, feeds, req, batch, w.windowMinIterations ?? 10, w.windowMinMs ?? 50);
       windowMeans.push(mean);
       warmupIterations += count;
@@ -145,7 +159,10 @@ async function measureBatch(session: Ort.InferenceSession, o: typeof Ort, req: P
   } else {
     samples = new Float64Array(req.iterations);
     let n = 0;
-    while (n < req.iterations && (n === 0 || req.maxMeasureMs === undefined || performance.now() - t0 < req.maxMeasureMs)) {
+    // The time share left after the warm-up; at least `minIterations` are measured whatever it takes.
+    const measureMs = Math.min(req.maxMeasureMs ?? Infinity, shareMs === undefined ? Infinity : Math.max(0, shareMs - (t0 - batchStart)));
+    const minIterations = Math.min(req.iterations, req.minIterations ?? MIN_ITERATIONS);
+    while (n < req.iterations && (n < (shareMs === undefined ? 1 : minIterations) || performance.now() - t0 < measureMs)) {
       samples[n++] = await timedRun(session, feeds, req, batch);
     }
     if (n < samples.length) samples = samples.slice(0, n);
@@ -178,7 +195,12 @@ async function profileOps(o: typeof Ort, req: ProfileRequest): Promise<{ events:
 }
 
 /** Profiles `req.modelPath`; `send` posts progress to the parent. */
+/** Session creation time of this run (the op profile's reserve under a time budget). */
+let coldStart = 0;
+
 export async function profile(o: typeof Ort, req: ProfileRequest, send: (p: ProfileProgress) => void): Promise<ProfileWorkerResult> {
+  // performance.now() counts from this process's start: the budget includes loading ONNX Runtime.
+  const workerStart = 0;
   const total = req.batches.length;
   const progress = (p: Omit<ProfileProgress, 'pid' | 'total'>): void => send({ ...p, pid: process.pid, total });
   if (total === 0) throw new WorkerFailure('bad-request', 'profile: no batch sizes to run');
@@ -189,10 +211,37 @@ export async function profile(o: typeof Ort, req: ProfileRequest, send: (p: Prof
   const t0 = performance.now();
   const session = await createSession(o, req);
   const coldStartMs = performance.now() - t0;
+  coldStart = coldStartMs;
   const rssAfterSessionBytes = process.memoryUsage.rss();
   const runs: RawBatchRun[] = [];
+  let sweepStopped: ProfileWorkerResult['sweepStopped'];
   try {
-    for (let i = 0; i < total; i++) runs.push(await measureBatch(session, o, req, i, progress));
+    const tracker = req.sweepStop ? new SweepTracker(req.sweepStop) : undefined;
+    for (let i = 0; i < total; i++) {
+      const share = timeShare(req, workerStart, i, runs);
+      const prev = runs[runs.length - 1];
+      if (share !== undefined && prev) {
+        // The least the next batch costs: three warm-up windows and the minimum measured iterations, at the
+        // previous batch's latency scaled by the batch ratio.
+        const perRun = meanOf(prev.samplesMs) * (req.batches[i]!.batch / prev.batch);
+        const windows = 3 * Math.max(req.warmup.windowMinIterations ?? 3, Math.ceil((req.warmup.windowMinMs ?? 50) / Math.max(perRun, 1e-3)));
+        const least = perRun * ((req.warmup.mode === 'fixed' ? req.warmup.iterations ?? 0 : windows) + Math.min(req.iterations, req.minIterations ?? MIN_ITERATIONS));
+        const left = timeLeft(req, workerStart, runs);
+        if (least > left) {
+          sweepStopped = { reason: 'time-budget', message: `batch ${req.batches[i]!.batch} needs about ${(least / 1000).toFixed(1)} s, ${(Math.max(0, left) / 1000).toFixed(1)} s of the ${(req.timeBudgetMs! / 1000).toFixed(0)} s time budget are left`, skippedBatches: req.batches.slice(i).map((b) => b.batch) };
+          break;
+        }
+      }
+      const run = await measureBatch(session, o, req, i, progress, share);
+      runs.push(run);
+      const summary = summarizeRun(run);
+      progress({ phase: 'batch-done', batch: run.batch, done: i + 1, message: `batch ${run.batch}: p50 ${summary.p50.toFixed(2)} ms, ${summary.samplesPerSecond.toFixed(1)} samples/s`, summary, elapsedMs: performance.now() - workerStart, budgetMs: req.timeBudgetMs });
+      const stop = tracker?.after(summary, req.batches.slice(i + 1).map((b) => b.batch));
+      if (stop) {
+        sweepStopped = stop;
+        break;
+      }
+    }
   } finally {
     await session.release().catch(() => undefined);
   }
@@ -224,5 +273,50 @@ export async function profile(o: typeof Ort, req: ProfileRequest, send: (p: Prof
     traceEvents,
     profiledRuns: req.opProfileRuns,
     warnings,
+    ...(sweepStopped ? { sweepStopped } : {}),
   };
+}
+
+/** p50/p90/p99/mean and throughput of a raw run, for the streamed `batch-done` message (the parent recomputes everything). */
+function summarizeRun(run: RawBatchRun): BatchSummary {
+  const sorted = Float64Array.from(run.samplesMs).sort();
+  const q = (p: number): number => {
+    if (!sorted.length) return NaN;
+    const h = (sorted.length - 1) * p;
+    const lo = Math.floor(h);
+    return sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]!) - sorted[lo]!);
+  };
+  const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
+  const throughput = mean > 0 ? 1000 / mean : 0;
+  return { batch: run.batch, iterations: sorted.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), mean, throughput, samplesPerSecond: throughput * run.batch, stable: run.stable };
+}
+
+function meanOf(samples: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < samples.length; i++) sum += samples[i]!;
+  return samples.length ? sum / samples.length : 0;
+}
+
+/**
+ * What is left of `req.timeBudgetMs` for the sweep: the budget minus the time spent and a reserve for the
+ * per-op profile (a second session, about the cold start again, and `opProfileRuns` at the first batch's
+ * mean latency). Infinity without a budget.
+ */
+function timeLeft(req: ProfileRequest, workerStart: number, runs: readonly RawBatchRun[]): number {
+  if (req.timeBudgetMs === undefined) return Infinity;
+  const firstMean = runs[0] ? meanOf(runs[0].samplesMs) : 0;
+  const reserve = req.opProfileRuns > 0 ? coldStart + req.opProfileRuns * firstMean * 1.5 : 0;
+  return req.timeBudgetMs - (performance.now() - workerStart) - reserve;
+}
+
+/**
+ * The time share of batch `index` under `req.timeBudgetMs`: what is left ({@link timeLeft}) split over the
+ * batches still to run, weighted by √batch (larger batches take longer per run but need no more runs).
+ * Undefined without a budget.
+ */
+function timeShare(req: ProfileRequest, workerStart: number, index: number, runs: readonly RawBatchRun[]): number | undefined {
+  if (req.timeBudgetMs === undefined) return undefined;
+  const weights = req.batches.slice(index).map((b) => Math.sqrt(b.batch));
+  const mine = weights[0]! / weights.reduce((a, b) => a + b, 0);
+  return Math.max(0, timeLeft(req, workerStart, runs) * mine);
 }

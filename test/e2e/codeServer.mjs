@@ -143,6 +143,10 @@ function commonArgs(run) {
  * @param {string} vsix
  */
 export function installVsix(run, vsix, timeoutMs = 120_000) {
+  if (!isInstalled()) {
+    throw new Error(`code-server is not installed under ${e2eRoot} (expected ${node24} and ${entry}); run: bash test/e2e/install.sh`);
+  }
+  if (!fs.existsSync(vsix)) throw new Error(`--install-extension: ${vsix} does not exist (did npm run package fail?)`);
   const r = spawnSync(node24, [entry, ...commonArgs(run), '--install-extension', path.resolve(vsix)], {
     env: serverEnv(run, {}),
     encoding: 'utf8',

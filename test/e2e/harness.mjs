@@ -36,7 +36,8 @@ export function createRecorder(hooks = {}) {
         return true;
       } catch (e) {
         const ms = Math.round(performance.now() - start);
-        const error = String(e instanceof Error ? e.message : e).split('\n').slice(0, 8).join('\n      ');
+        // The whole reason, every line: a cut message hid the cause of failures before (issue 12).
+        const error = String(e instanceof Error ? e.message : e).split('\n').join('\n      ');
         results.push({ name, ok: false, ms, error });
         console.log(`  ✗ ${name} (${ms} ms)\n      ${error}`);
         await hooks.onFail?.(name).catch(() => {});
@@ -47,7 +48,7 @@ export function createRecorder(hooks = {}) {
     fail(/** @type {string} */ name, /** @type {unknown} */ e) {
       const error = String(e instanceof Error ? e.stack ?? e.message : e);
       results.push({ name, ok: false, ms: 0, error });
-      console.log(`  ✗ ${name}\n      ${error.split('\n').slice(0, 12).join('\n      ')}`);
+      console.log(`  ✗ ${name}\n      ${error.split('\n').join('\n      ')}`);
     },
     counts() {
       const passed = results.filter((r) => r.ok).length;

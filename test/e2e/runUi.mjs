@@ -550,6 +550,43 @@ try {
     }, 240_000);
   }
 
+  await rec.check('"ML Preflight: Compare Models" on two models shows the breaking change first', async () => {
+    if (xssCopied instanceof Error) throw xssCopied;
+    await closeAllEditors(p);
+    // The inspector's model is the new side; fixtures/xss.onnx (kept out of the tree by the workspace setting)
+    // is the old one, picked with "Browse…" in code-server's simple file dialog.
+    await quickOpen(p, MODEL);
+    await expectInspectorShowsModel();
+    await runCommand(p, 'ML Preflight: Compare Models');
+    const browse = p.locator(sel.quickRow, { hasText: 'Browse…' }).first();
+    await browse.waitFor({ state: 'visible', timeout: 15_000 });
+    await shot('11-compare-models-pick');
+    await browse.click();
+    const file = path.join(run.workspace, 'fixtures', 'xss.onnx');
+    const input = p.locator(sel.quickInput);
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(file);
+    await sleep(500);
+    await p.keyboard.press('Enter');
+    await p.locator(sel.activeTab, { hasText: `Diff: xss.onnx → ${MODEL}` }).waitFor({ state: 'visible', timeout: 30_000 });
+    const frame = webviewFrame(p);
+    await frame.locator('#app[data-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });
+    const verdict = ((await frame.locator('.verdict').textContent()) ?? '').trim();
+    if (!/^\d+ breaking changes? for clients of the deployed model/.test(verdict)) throw new Error(`verdict reads "${verdict}"`);
+    const rows = frame.locator('table.changes tbody tr');
+    const classes = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('class') ?? ''));
+    if (classes.length === 0) throw new Error('no contract change listed');
+    if (classes[0] !== 'change s-breaking') throw new Error(`the first change row is "${classes[0]}", not breaking`);
+    const firstNonBreaking = classes.findIndex((c) => c !== 'change s-breaking');
+    if (firstNonBreaking >= 0 && classes.slice(firstNonBreaking).includes('change s-breaking')) throw new Error('a breaking change comes after a non-breaking one');
+    if ((await frame.locator('table.io td.changed').count()) === 0) throw new Error('no changed cell marked in the IO table');
+    const pwned = await frame.locator('body').evaluate(() => /** @type {any} */ (window).__pwned);
+    if (pwned !== undefined) throw new Error(`a model string ran in the diff webview: window.__pwned = ${pwned}`);
+    const first = ((await rows.first().textContent()) ?? '').trim().slice(0, 120);
+    await shot('12-compare-models');
+    return `${verdict}; first row: ${first}`;
+  });
+
   await rec.check('inspector webview loads without CSP violations', async () => {
     if (cspViolations.length) throw new Error(cspViolations.slice(0, 5).join('\n'));
   });

@@ -13,7 +13,7 @@
  * Thrift compact protocol per parquet-format's parquet.thrift (field ids noted inline).
  */
 import { execFileSync } from 'node:child_process';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, crc32, gzipSync } from 'node:zlib';
 
 export type Codec = 'UNCOMPRESSED' | 'SNAPPY' | 'GZIP' | 'BROTLI' | 'LZ4' | 'ZSTD' | 'LZ4_RAW';
 const CODEC_IDS: Record<Codec, number> = { UNCOMPRESSED: 0, SNAPPY: 1, GZIP: 2, BROTLI: 4, LZ4: 5, ZSTD: 6, LZ4_RAW: 7 };
@@ -29,6 +29,8 @@ export interface WriteOptions {
   rowGroupSize?: number;
   /** Rows per data page (default: the whole row group). */
   pageSize?: number;
+  /** Store each page's CRC-32 (of its compressed bytes) in the page header, as parquet-mr / arrow-rs can. */
+  crc?: boolean;
 }
 
 // ---------------------------------------------------------------- bytes
@@ -349,7 +351,8 @@ interface ChunkOut {
   size: number;
 }
 
-function pageHeader(type: number, uncompressed: number, compressed: number, sub: [number, TValue]): Uint8Array {
+function pageHeader(type: number, uncompressed: number, compressed: number, sub: [number, TValue], page?: Uint8Array): Uint8Array {
+  if (page) return thrift(struct([1, i32(type)], [2, i32(uncompressed)], [3, i32(compressed)], [4, i32(crc32(page) | 0)], sub));
   return thrift(struct([1, i32(type)], [2, i32(uncompressed)], [3, i32(compressed)], sub));
 }
 
@@ -362,7 +365,7 @@ function physicalType(col: ParquetColumn): number {
   return col.type === 'double' ? 5 : col.type === 'int64' ? 2 : col.type === 'boolean' ? 0 : 6;
 }
 
-function writeChunk(col: ParquetColumn, start: number, end: number, codec: Codec, offset: number, pageSize: number): ChunkOut {
+function writeChunk(col: ParquetColumn, start: number, end: number, codec: Codec, offset: number, pageSize: number, crc = false): ChunkOut {
   const optional = hasNulls(col);
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -383,7 +386,7 @@ function writeChunk(col: ParquetColumn, start: number, end: number, codec: Codec
     }
     const body = plainStrings(dict);
     const comp = compress(codec, body);
-    const header = pageHeader(2, body.length, comp.length, [7, struct([1, i32(dict.length)], [2, i32(0)])]);
+    const header = pageHeader(2, body.length, comp.length, [7, struct([1, i32(dict.length)], [2, i32(0)])], crc ? comp : undefined);
     dictOffset = offset;
     parts.push(header, comp);
     size += header.length + comp.length;
@@ -429,7 +432,7 @@ function writeChunk(col: ParquetColumn, start: number, end: number, codec: Codec
     const raw = body.result();
     const comp = compress(codec, raw);
     const encoding = dict ? 8 : 0;
-    const header = pageHeader(0, raw.length, comp.length, [5, struct([1, i32(n)], [2, i32(encoding)], [3, i32(3)], [4, i32(3)])]);
+    const header = pageHeader(0, raw.length, comp.length, [5, struct([1, i32(n)], [2, i32(encoding)], [3, i32(3)], [4, i32(3)])], crc ? comp : undefined);
     parts.push(header, comp);
     size += header.length + comp.length;
     uncompressedTotal += header.length + raw.length;
@@ -469,7 +472,7 @@ export function writeParquet(columns: readonly ParquetColumn[], options: WriteOp
     const chunks: TValue[] = [];
     let total = 0;
     for (const col of columns) {
-      const chunk = writeChunk(col, start, end, codec, offset, pageSize);
+      const chunk = writeChunk(col, start, end, codec, offset, pageSize, options.crc);
       out.push(...chunk.bytes);
       chunks.push(struct([2, i64(offset)], [3, chunk.meta]));
       offset += chunk.size;

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { checklistExitCode } from '../../src/cli/commands/checklist';
 import { sanitizeForTerminal } from '../../src/cli/format/table';
 import { ensureFixtures } from '../support/fixtures';
 import { runCliCaptured } from '../support/cli';
@@ -132,11 +133,60 @@ describe('ml-preflight CLI', () => {
       assert.equal(r.code, 0);
       assert.match(r.stdout, /Usage: ml-preflight inspect/);
     });
+    it('every command takes -h and --help, lists them, and `help <command>` prints the same text', async () => {
+      for (const command of ['inspect', 'doctor', 'skew', 'profile', 'drift', 'review', 'checklist', 'emit']) {
+        const long = await cli([command, '--help']);
+        const short = await cli([command, '-h']);
+        const viaHelp = await cli(['help', command]);
+        assert.equal(long.code, 0, `${command} --help: ${long.stderr}`);
+        assert.equal(short.code, 0, `${command} -h: ${short.stderr}`);
+        assert.match(long.stdout, new RegExp(`^Usage: ml-preflight ${command}`), command);
+        assert.equal(short.stdout, long.stdout, command);
+        assert.equal(viaHelp.stdout, long.stdout, command);
+        assert.match(long.stdout, /-h, --help/, `${command} --help does not list -h, --help`);
+      }
+      const r = await cli(['help', 'frobnicate']);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, /unknown command 'frobnicate'/);
+    });
+    it('an unknown option names it and the command\'s help, on one line with balanced quotes', async () => {
+      for (const command of ['inspect', 'doctor', 'skew', 'profile', 'drift', 'review', 'checklist', 'emit']) {
+        const r = await cli([command, '--x']);
+        assert.equal(r.code, 2, command);
+        assert.equal(r.stderr, `ml-preflight: ${command}: unknown option --x (see ml-preflight ${command} --help)\n`);
+      }
+      const missing = await cli(['drift', 'a.csv', 'b.csv', '--html']);
+      assert.equal(missing.stderr, 'ml-preflight: drift: option --html needs a value (see ml-preflight drift --help)\n');
+      const top = await cli(['--x']);
+      assert.equal(top.stderr, 'ml-preflight: unknown option --x (see ml-preflight --help)\n');
+    });
+    it('checklist --fail-on: never exits 0 (as the README documents), error on failed items, warning also on warned ones', async () => {
+      const never = await cli(['checklist', 'examples', '--fail-on', 'never']);
+      assert.equal(never.code, 0, never.stderr);
+      assert.match(never.stdout, /✗ fail/);
+      assert.equal((await cli(['checklist', 'examples', '--fail-on', 'error'])).code, 1);
+      const bad = await cli(['checklist', 'examples', '--fail-on', 'sometimes']);
+      assert.equal(bad.code, 2);
+      assert.equal(bad.stderr, "ml-preflight: checklist: --fail-on must be error, warning or never, got 'sometimes'\n");
+      const counts = (fail: number, warn: number) => ({ counts: { pass: 1, warn, fail, unknown: 0, na: 0 } }) as unknown as Parameters<typeof checklistExitCode>[0];
+      assert.equal(checklistExitCode(counts(0, 2), 'error'), 0);
+      assert.equal(checklistExitCode(counts(0, 2), 'warning'), 1);
+      assert.equal(checklistExitCode(counts(3, 0), 'never'), 0);
+      assert.equal(checklistExitCode(counts(3, 0), 'error'), 1);
+    });
+    it('help texts agree: .mlpreflight/skew.json is the pair configuration, and skew/drift are analysed live', async () => {
+      for (const command of ['checklist', 'review']) {
+        const text = (await cli([command, '--help'])).stdout.replace(/\s+/g, ' ');
+        assert.doesNotMatch(text, /saved[^.]*skew\.json/, `${command} --help calls skew.json a saved result`);
+        assert.match(text, /skew\.json (is that pair configuration|configures the pairs)/, command);
+        assert.match(text, /(skew is analysed live|analyses skew live)/i, command);
+      }
+    });
   });
 
   describe('as a process', function () {
     this.timeout(30_000);
-    const run = (args: string[]) => spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
+    const run = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: ROOT, encoding: 'utf8' });
 
     it('exits 0 with JSON on stdout', () => {
       const r = run(['inspect', '--json', path.join(dir, 'conv_gemm.onnx')]);

@@ -37,4 +37,20 @@ describe('drift worker thread', () => {
     ac.abort();
     await assert.rejects(p, (ex: unknown) => DriftError.is(ex, 'cancelled'));
   });
+
+  it('memory ceiling: resident memory (not only the heap) past maxMemoryMb stops the worker with the setting named', async () => {
+    // Starting a worker that loads tsx and the readers grows RSS by far more than 1 MiB.
+    await assert.rejects(
+      runDriftInWorker(ref, cur, { maxMemoryMb: 1 }, { ...run, rssIntervalMs: 5 }),
+      (ex: unknown) => DriftError.is(ex, 'worker-failed') && /used more than 1 MiB .*resident memory grew by \d+ MiB.*mlPreflight\.drift\.maxMemoryMb/.test((ex as Error).message),
+    );
+  });
+
+  it('the memory budget reaches the readers inside the worker', async () => {
+    const parquet = path.join(root, 'test/fixtures/drift/real.snappy.parquet');
+    await assert.rejects(
+      runDriftInWorker(parquet, parquet, { maxMemoryMb: 0.01, referenceName: 'real.snappy.parquet' }, { ...run, rssIntervalMs: 60_000 }),
+      (ex: unknown) => DataReadError.is(ex, 'too-large') && /^real\.snappy\.parquet: too-large: .*mlPreflight\.drift\.maxMemoryMb/.test((ex as Error).message),
+    );
+  });
 });

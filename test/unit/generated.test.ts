@@ -17,6 +17,8 @@ import { planFiles, writePlan } from '../../src/core/emit/plan';
 import { addMarker, hasMarker, loadGeneratedIndex, MANIFEST_NAME, markerLine, parseManifest } from '../../src/core/generated';
 import { discoverPairs } from '../../src/core/skew/pairing';
 import type { ChecklistReport } from '../../src/shared/checklist';
+import { BUNDLED_ORT_VERSION, requirementsTxt } from '../../src/core/emit/docker';
+import { profileFacts } from '../../src/core/checklist/sources';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 
@@ -71,6 +73,20 @@ describe('generated output: marker and manifest', () => {
     await writePlan(await planFiles(out, [{ path: 'extra/notes.yaml', content: 'a: 1\n', description: '' }]));
     const merged = parseManifest(await readFile(result.manifest, 'utf8'))!;
     assert.equal(merged.files.length, manifest.files.length + 1);
+  });
+});
+
+describe('the serving runtime pin', () => {
+  it('is the version the saved profile ran with; without a profile the bundled onnxruntime-node version, said so', async () => {
+    const pkg = JSON.parse(await readFile(path.resolve(__dirname, '..', '..', 'node_modules', 'onnxruntime-node', 'package.json'), 'utf8')) as { version: string };
+    assert.equal(BUNDLED_ORT_VERSION, pkg.version, 'BUNDLED_ORT_VERSION follows the onnxruntime-node the profiler runs');
+    const none = requirementsTxt();
+    assert.match(none, new RegExp(`^onnxruntime==${BUNDLED_ORT_VERSION.replace(/\./g, '\\.')}$`, 'm'));
+    assert.match(none, /no saved profile/);
+    const profile = profileFacts({ version: 1, model: { path: '/m.onnx' }, ortVersion: '1.22.1', ep: 'cpu', runs: [{ batch: 1, p50: 1, p99: 2 }] }, '.mlpreflight/profiles/m-cpu.json')!;
+    const pinned = requirementsTxt({ profile });
+    assert.match(pinned, /^onnxruntime==1\.22\.1$/m);
+    assert.match(pinned, /the version the profile \.mlpreflight\/profiles\/m-cpu\.json was measured with/);
   });
 });
 

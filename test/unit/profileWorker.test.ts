@@ -102,7 +102,7 @@ describe('profiler (isolated worker)', function () {
     assert.ok(r.environment.cpuModel.length > 0 && r.environment.logicalCores >= 1);
     assert.match(r.model.sha256, /^[0-9a-f]{64}$/);
     assert.ok(r.notes.some((n) => /'batch' of 'image'/.test(n)));
-    assert.deepEqual([...new Set(phases)], ['session', 'warmup', 'measure', 'ops', 'done']);
+    assert.deepEqual([...new Set(phases)], ['session', 'warmup', 'measure', 'batch-done', 'ops', 'done']);
     assert.equal(r.baseline, null);
   });
 

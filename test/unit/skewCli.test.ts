@@ -52,7 +52,7 @@ describe('ml-preflight skew', () => {
     assert.match(r.stderr, /give --training <files…> and --serving <files…>/);
     r = await cli(['skew', '--bogus']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /unknown option '--bogus'/);
+    assert.match(r.stderr, /unknown option --bogus \(see ml-preflight skew --help\)/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-skew-cli-'));
     try {
       fs.mkdirSync(path.join(dir, '.mlpreflight'));

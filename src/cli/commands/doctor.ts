@@ -17,6 +17,7 @@ Options:
   --ep LIST       providers to check (default: cpu,webgpu; known: ${KNOWN_EPS.join(', ')})
   --json          print JSON
   --timeout-s N   stop the worker after N seconds (default 60)
+  -h, --help      show this help
 
 Exit codes: 0 the CPU provider works; 2 onnxruntime-node cannot be loaded or the CPU provider fails.
 `;

@@ -10,8 +10,8 @@ import { DRIFT_CONFIG_FILE, mergeOverrides, parseAssignments, parseDriftConfig, 
 import { renderDriftHtml } from '../../core/drift/htmlReport';
 import { DRIFT_METHOD_LABELS, driftVerdict, type ColumnOverride, type DriftConfigFile, type DriftReport } from '../../shared/drift';
 import { formatP, formatShare, formatStat } from '../../shared/driftChart';
-import { renderTable, sanitizeForTerminal } from '../format/table';
-import { CliError, ExitCode, type CliIO } from '../io';
+import { fitTable, sanitizeForTerminal } from '../format/table';
+import { CliError, DEFAULT_COLUMNS, ExitCode, type CliIO } from '../io';
 import { checkWritable, writeOutput } from '../outputFile';
 
 export const driftHelp = `Usage: ml-preflight drift <reference> <current> [options]
@@ -45,7 +45,13 @@ Exit codes: 0 compared (drift or not, unless --fail-on-drift); 1 dataset drift w
 3 internal error.
 `;
 
-function formatText(report: DriftReport): string {
+/** The notes of the core that the text report already says in its own line (new categories: listed with names). */
+function restatesNewCategories(note: string, col: DriftReport['columns'][number]): boolean {
+  return col.newCategoryCount > 0 && /^\d+ categor(y|ies) in current never seen in reference\b/.test(note);
+}
+
+/** The text report; the column table fits `width` characters (less important columns are left out first). */
+export function formatDriftText(report: DriftReport, width = DEFAULT_COLUMNS): string {
   const lines: string[] = [];
   const r = report.reference;
   const c = report.current;
@@ -67,18 +73,26 @@ function formatText(report: DriftReport): string {
     col.effectSize ? `${formatStat(col.effectSize.value)} ${col.effectSize.magnitude ?? ''}`.trim() : '—',
     `${formatShare(col.missing.reference)} / ${formatShare(col.missing.current)}`,
   ]);
-  lines.push(renderTable([
-    { header: 'column' }, { header: 'type' }, { header: 'test' }, { header: 'stat', align: 'right' }, { header: 'p', align: 'right' }, { header: 'thr', align: 'right' }, { header: 'drift' },
-    { header: 'KS p', align: 'right' }, { header: 'W norm', align: 'right' }, { header: 'PSI', align: 'right' }, { header: 'JS', align: 'right' },
-    { header: 'effect' }, { header: 'missing ref/cur', align: 'right' },
-  ], rows));
+  // Left out first (lowest rank) when the terminal is narrow: the secondary statistics; the deciding test stays.
+  const table = fitTable([
+    { header: 'column', shrinkTo: 12 }, { header: 'type', drop: 8 }, { header: 'test', shrinkTo: 10 }, { header: 'stat', align: 'right' }, { header: 'p', align: 'right' },
+    { header: 'thr', align: 'right', drop: 6 }, { header: 'drift' },
+    { header: 'KS p', align: 'right', drop: 1 }, { header: 'W norm', align: 'right', drop: 2 }, { header: 'PSI', align: 'right', drop: 7 }, { header: 'JS', align: 'right', drop: 3 },
+    { header: 'effect', drop: 4 }, { header: 'missing ref/cur', align: 'right', drop: 5 },
+  ], rows, width);
+  lines.push(table.text);
+  if (table.omitted.length) lines.push(`  (${table.omitted.join(', ')}: left out to fit ${width} columns; see --json or --html)`);
   const details: string[] = [];
   for (const col of report.columns) {
-    if (col.newCategoryCount) details.push(`${sanitizeForTerminal(col.name, 40)}: ${col.newCategoryCount} new categor${col.newCategoryCount === 1 ? 'y' : 'ies'} (${formatShare(col.newCategoryShare)} of current rows): ${col.newCategories.slice(0, 5).map((s) => sanitizeForTerminal(s, 40)).join(', ')}`);
-    if (col.rangeViolations && col.rangeViolations.below + col.rangeViolations.above > 0) {
-      details.push(`${sanitizeForTerminal(col.name, 40)}: ${formatShare(col.rangeViolations.share)} of current values outside the reference range`);
+    const name = sanitizeForTerminal(col.name, 40);
+    if (col.newCategoryCount) details.push(`${name}: ${col.newCategoryCount} new categor${col.newCategoryCount === 1 ? 'y' : 'ies'} never seen in reference (${formatShare(col.newCategoryShare)} of current rows): ${col.newCategories.slice(0, 5).map((s) => sanitizeForTerminal(s, 40)).join(', ')}${col.newCategoryCount > 5 ? ', …' : ''}`);
+    if (col.statisticInfinite && col.method === 'chisquare') {
+      details.push(`${name}: χ² = ∞ and p = 0 because ${col.newCategoryCount ? 'current has a category the reference never saw' : 'a category has no reference rows'}: its expected count under the reference is 0, so the statistic cannot be finite. That is certain drift, not a numeric failure; PSI and Jensen–Shannon say how large it is.`);
     }
-    for (const n of col.notes) details.push(`${sanitizeForTerminal(col.name, 40)}: ${sanitizeForTerminal(n, 300)}`);
+    if (col.rangeViolations && col.rangeViolations.below + col.rangeViolations.above > 0) {
+      details.push(`${name}: ${formatShare(col.rangeViolations.share)} of current values outside the reference range`);
+    }
+    for (const n of col.notes) if (!restatesNewCategories(n, col)) details.push(`${name}: ${sanitizeForTerminal(n, 300)}`);
   }
   const s = report.schema;
   if (s.missingInCurrent.length) details.push(`schema: missing in current: ${s.missingInCurrent.map((n) => sanitizeForTerminal(n, 40)).join(', ')}`);
@@ -157,7 +171,7 @@ export async function driftCommand(args: string[], io: CliIO): Promise<number> {
       mode: values.tfdv ? 'tfdv' : config?.mode,
     });
     if (htmlPath && values.html) await writeOutput('drift', htmlPath, values.html, renderDriftHtml(report));
-    io.stdout(values.json ? JSON.stringify(report, null, 2) + '\n' : formatText(report) + (htmlPath ? `HTML report: ${values.html}\n` : ''));
+    io.stdout(values.json ? JSON.stringify(report, null, 2) + '\n' : formatDriftText(report, io.columns ?? DEFAULT_COLUMNS) + (htmlPath ? `HTML report: ${values.html}\n` : ''));
     return values['fail-on-drift'] && report.datasetDrift ? ExitCode.findings : ExitCode.ok;
   } catch (ex) {
     if (DataReadError.is(ex)) throw new CliError(`drift: ${ex.message}`);

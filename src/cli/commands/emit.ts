@@ -1,8 +1,9 @@
 /** `ml-preflight emit <docker|triton|kserve|k8s|prometheus|k6|all> --model m.onnx --out dir [--profile result.json] [--force]` */
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { profileFacts } from '../../core/checklist/sources';
+import { parseJsonBounded } from '../../core/jsonSafe';
+import { readTextFile, SafeFsError } from '../../core/safeFs';
 import { emitForModel, EMIT_TARGETS, isEmitTarget, type EmitTarget } from '../../core/emit/emit';
 import { EmitError, type EmitOptions } from '../../core/emit/modelIo';
 import { planFiles, writePlan } from '../../core/emit/plan';
@@ -41,6 +42,7 @@ Options:
   --force               overwrite existing files that differ
   --dry-run             print the plan (and diffs) without writing
   --json                print the plan/result as JSON
+  -h, --help            show this help
 
 Exit codes: 0 written (or nothing to change); 1 existing files differ and were left alone;
 2 bad input (model, options, a path escaping --out).
@@ -105,9 +107,10 @@ export async function emitCommand(args: string[], io: CliIO): Promise<number> {
     const file = path.resolve(io.cwd, values.profile);
     let json: unknown;
     try {
-      json = JSON.parse(await readFile(file, 'utf8'));
+      // Read rule: a regular file within a size limit; JSON with a nesting limit (100,000-deep JSON is exit 2).
+      json = parseJsonBounded(await readTextFile(file, { maxBytes: 32 * 1024 * 1024, display: values.profile }));
     } catch (ex) {
-      throw new CliError(`emit: ${values.profile}: ${ex instanceof SyntaxError ? `not valid JSON (${ex.message})` : 'cannot be read'}`);
+      throw new CliError(`emit: ${values.profile}: ${SafeFsError.is(ex) ? ex.detail : ex instanceof SyntaxError ? `not valid JSON (${ex.message})` : ex instanceof RangeError ? `not usable JSON (${ex.message})` : 'cannot be read'}`);
     }
     options.profile = profileFacts(json, values.profile);
     if (!options.profile) throw new CliError(`emit: ${values.profile}: not a profile result (needs p50Ms and p99Ms, see docs/checklist.md)`);
@@ -129,7 +132,14 @@ export async function emitCommand(args: string[], io: CliIO): Promise<number> {
     else for (const f of plan.files) io.stdout(`${f.identical ? 'unchanged' : f.exists ? 'differs  ' : 'new      '}  ${t(f.path, 300)}  ${f.description}\n${f.diff ?? ''}`);
     return changed.length && !values.force ? ExitCode.findings : ExitCode.ok;
   }
-  const result = await writePlan(plan, { overwrite: values.force });
+  let result;
+  try {
+    result = await writePlan(plan, { overwrite: values.force });
+  } catch (ex) {
+    // `--out` that is a file, read-only, or under /proc: bad input (exit 2), one line naming the file.
+    if (EmitError.is(ex)) throw new CliError(`emit: ${ex.message}`);
+    throw ex;
+  }
   if (values.json) {
     io.stdout(JSON.stringify({ outDir, ...result }, null, 2) + '\n');
   } else {

@@ -13,7 +13,7 @@ import { KNOWN_EPS, PROFILE_DEFAULTS, profileModel, type ProfileOptions } from '
 import { WorkerError } from '../../core/runtime/workerClient';
 import { formatBytes } from '../../shared/format';
 import type { GraphOptimizationLevel, ProfileResult } from '../../shared/profileResult';
-import type { ExecutionProvider } from '../../shared/workerProtocol';
+import type { ExecutionProvider, ProfileProgress } from '../../shared/workerProtocol';
 import { renderTable, sanitizeForTerminal as t } from '../format/table';
 import { CliError, ExitCode, type CliIO } from '../io';
 
@@ -23,7 +23,10 @@ Measures the model in ONNX Runtime, in a separate worker process: session creati
 start), first run, warm-up until stable (Triton perf_analyzer's rule: the last 3 windows
 within ±10 % of their mean) or a fixed count, then N timed iterations per batch size;
 latency percentiles (linear interpolation, numpy's default), throughput, peak memory, and
-per-operator times from ORT's profiling trace.
+per-operator times from ORT's profiling trace. The default sweep (1, 2, 4, …) stops when
+samples/s gain less than 5 % for two steps in a row (Triton Model Analyzer's rule), when a
+batch's p99 exceeds --budget-ms, or when the time budget is spent. On a terminal, progress
+and each batch's numbers go to stderr as they finish (not with --json or into a pipe).
 
 Options:
   --ep NAME            execution provider: ${KNOWN_EPS.join(', ')} (default cpu)
@@ -33,7 +36,11 @@ Options:
   --threads N          intra-op threads (default: ONNX Runtime's choice, one per core)
   --inter-op-threads N inter-op threads (default: ONNX Runtime's choice)
   --opt-level LEVEL    graph optimisation: disabled, basic, extended, all (default all)
-  --iterations N       timed iterations per batch (default ${PROFILE_DEFAULTS.iterations})
+  --time-budget S      total time of the profile, seconds (default ${PROFILE_DEFAULTS.timeBudgetS}; 0 = none): each batch
+                       gets a share (at least 30 iterations after the warm-up) and the sweep
+                       stops when the next batch would not fit; --iterations or --duration lift it
+  --iterations N       timed iterations per batch (default ${PROFILE_DEFAULTS.iterations}, fewer when the time
+                       budget runs out)
   --duration S         measure S seconds per batch instead of a count
   --warmup N           fixed warm-up iterations instead of the stability rule
   --dim NAME=VALUE     value of a named dynamic dim (repeatable), e.g. --dim seq=128
@@ -98,6 +105,8 @@ export function formatProfile(r: ProfileResult, shown: string): string {
     ]),
   ));
   if (r.sweep.skipped) out.push(`  (batch sweep skipped: ${r.sweep.skipped})`);
+  const stopped = r.sweep.stopped;
+  if (stopped) out.push(`  (sweep stopped: ${t(stopped.message, 300)}; not run: batch ${stopped.skippedBatches.join(', ')})`);
   out.push('');
   const m = r.memory;
   out.push(`Memory: peak RSS ${formatBytes(m.peakRssBytes)}; after session ${formatBytes(m.rssAfterSessionBytes)}, after runs ${formatBytes(m.rssAfterRunsBytes)} (growth ${formatBytes(Math.max(0, m.arenaGrowthBytes))}); weights ${formatBytes(m.weightBytes)}`);
@@ -169,6 +178,35 @@ function numberOption(flag: string, text: string | undefined, integer = false): 
   return v;
 }
 
+/**
+ * Progress on a terminal's stderr: a status line rewritten in place (phase, batch, elapsed against the time
+ * budget) and, as each batch size finishes, its numbers on a line of their own (the partial results).
+ */
+export function progressLine(io: CliIO, shown: string, budgetS: number): { update: (p: ProfileProgress) => void; clear: () => void } {
+  let status = false;
+  const started = Date.now();
+  const clear = (): void => {
+    if (status) io.stderr('\r\x1b[K');
+    status = false;
+  };
+  const update = (p: ProfileProgress): void => {
+    const elapsed = (Date.now() - started) / 1000;
+    const budget = budgetS > 0 ? ` of ≤ ${budgetS} s` : '';
+    if (p.phase === 'batch-done' && p.summary) {
+      const x = p.summary;
+      clear();
+      io.stderr(`  batch ${x.batch}: p50 ${ms(x.p50)} ms, p99 ${ms(x.p99)} ms, ${num(x.samplesPerSecond)} samples/s (${x.iterations} iterations${x.stable ? '' : ', warm-up NOT stable'})\n`);
+      return;
+    }
+    if (p.phase === 'done') return clear();
+    const step = p.batch === undefined ? '' : ` [${Math.min(p.done + 1, p.total)}/${p.total}]`;
+    clear();
+    io.stderr(`profile ${t(shown, 60)}${step}: ${t(p.message, 80)} (${elapsed.toFixed(1)} s${budget})`);
+    status = true;
+  };
+  return { update, clear };
+}
+
 export interface ProfileCommandOptions {
   workerPath?: string;
   execArgv?: string[];
@@ -186,6 +224,7 @@ export async function profileCommand(args: string[], io: CliIO, runOptions: Prof
       'inter-op-threads': { type: 'string' },
       'opt-level': { type: 'string' },
       iterations: { type: 'string' },
+      'time-budget': { type: 'string' },
       duration: { type: 'string' },
       warmup: { type: 'string' },
       dim: { type: 'string', multiple: true },
@@ -252,6 +291,8 @@ export async function profileCommand(args: string[], io: CliIO, runOptions: Prof
   if (values.warmup !== undefined) warmup = values.warmup === 'stable' ? 'stable' : numberOption('--warmup', values.warmup, true);
   const timeoutS = numberOption('--timeout-s', values['timeout-s']);
   const maxMb = numberOption('--max-memory-mb', values['max-memory-mb']);
+  const budgetS = values.iterations !== undefined || values.duration !== undefined ? 0 : numberOption('--time-budget', values['time-budget']) ?? PROFILE_DEFAULTS.timeBudgetS;
+  const progress = progressLine(io, given, budgetS);
   if (timeoutS !== undefined && !(timeoutS > 0)) throw new CliError(`profile: --timeout-s must be positive, got ${timeoutS}`);
   if (maxMb !== undefined && !(maxMb > 0)) throw new CliError(`profile: --max-memory-mb must be positive, got ${maxMb}`);
 
@@ -272,10 +313,12 @@ export async function profileCommand(args: string[], io: CliIO, runOptions: Prof
     budgetMs: numberOption('--budget-ms', values['budget-ms']),
     costPerHour: numberOption('--cost-per-hour', values['cost-per-hour']),
     opProfileRuns: numberOption('--op-runs', values['op-runs'], true),
+    timeBudgetS: numberOption('--time-budget', values['time-budget']),
     baselineDir: values['no-baseline'] ? undefined : values['baseline-dir'] ? path.resolve(io.cwd, values['baseline-dir']) : modelBaselineDir(model),
     timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
     maxRssBytes: maxMb === undefined ? undefined : maxMb * 1024 ** 2,
     signal: io.signal,
+    onProgress: values.json || !io.stderrIsTTY ? undefined : progress.update,
     workerPath: runOptions.workerPath,
     execArgv: runOptions.execArgv,
   };
@@ -284,6 +327,7 @@ export async function profileCommand(args: string[], io: CliIO, runOptions: Prof
   try {
     result = await profileModel(model, options);
   } catch (ex) {
+    progress.clear();
     if (OnnxInspectError.is(ex)) throw new CliError(`profile: ${given}: ${ex.reason}: ${ex.detail}`);
     if (ProfileError.is(ex)) throw new CliError(`profile: ${given}: ${ex.reason}: ${ex.message}`);
     if (ex instanceof WorkerError) {
@@ -292,6 +336,7 @@ export async function profileCommand(args: string[], io: CliIO, runOptions: Prof
     }
     throw ex;
   }
+  progress.clear();
   io.stdout(values.json ? JSON.stringify(result, null, 2) + '\n' : formatProfile(result, given));
   if (result.budget && result.budget.largestBatchWithinBudget === null) return ExitCode.findings;
   if (values['fail-on-regression'] && (result.baseline?.regressions ?? 0) > 0) return ExitCode.findings;

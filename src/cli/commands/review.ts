@@ -6,16 +6,20 @@ import { isInside } from '../../core/paths';
 import { renderReviewHtml } from '../../core/review/html';
 import { reviewExitCode, runReview, type FailOn, type ReviewReport } from '../../core/review/review';
 import { toSarif } from '../../core/review/sarif';
-import { checkWritable, writeOutput } from '../outputFile';
+import { checkDistinct, checkWritable, writeOutput } from '../outputFile';
 import { CliError, ExitCode, type CliIO } from '../io';
 import { formatChecklist } from './checklist';
 import { formatFindingCounts } from '../../shared/checklist';
 
-export const reviewHelp = `Usage: ml-preflight review [<dir>] [--json] [--sarif FILE] [--html FILE] [--fail-on LEVEL]
+export const reviewHelp = `Usage: ml-preflight review [<dir>] [--json] [--sarif FILE] [--html FILE] [--fail-on LEVEL] [--base REF]
 
 Runs every capability that applies to the workspace folder (default: .): inspects its ONNX
-models, reads saved profile / drift / skew results (.mlpreflight/), lints serving configs and
-Dockerfiles against their schemas and the model, and grades the deployment checklist.
+models, reads saved profiles (.mlpreflight/profiles/), compares drift live on the folder's
+reference/current sample files unless saved reports exist (.mlpreflight/drift/), analyses
+skew live on the training/serving pairs (.mlpreflight/skew.json configures the pairs; saved
+findings in .mlpreflight/skew-report.json are used instead when present), lints serving
+configs and Dockerfiles against their schemas and the model, and grades the deployment
+checklist.
 
 Options:
   --json             print the whole report as JSON
@@ -26,6 +30,9 @@ Options:
   --force            replace a --sarif/--html file that ML Preflight did not write (its own earlier
                      reports are replaced without asking)
   --fail-on LEVEL    error (default): exit 1 when an item fails; warning: also on warnings; never: exit 0
+  --base REF         git ref the models' serving contract is compared with (pull requests:
+                     the target branch, e.g. origin/main; default HEAD): a breaking change
+                     without a version bump fails "Serving contract unchanged, or versioned"
   -h, --help         show this help
 
 Exit codes: 0 below the --fail-on threshold; 1 findings at or above it; 2 bad input.
@@ -42,6 +49,7 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
       html: { type: 'string' },
       'fail-on': { type: 'string', default: 'error' },
       force: { type: 'boolean', default: false },
+      base: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -55,11 +63,12 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
   const dir = positionals[0] ?? '.';
   const root = path.resolve(io.cwd, dir);
   // Checked before the work: an existing file that ML Preflight did not write is never replaced without --force.
+  await checkDistinct('review', io.cwd, [['--sarif', values.sarif], ['--html', values.html]]);
   const sarifPath = values.sarif ? await checkWritable('review', io.cwd, values.sarif, values.force) : undefined;
   const htmlPath = values.html ? await checkWritable('review', io.cwd, values.html, values.force) : undefined;
   let report: ReviewReport;
   try {
-    report = await runReview(root, { signal: io.signal, version });
+    report = await runReview(root, { signal: io.signal, version, base: values.base });
   } catch (ex) {
     if (ChecklistError.is(ex)) throw new CliError(`review: ${dir}: ${ex.reason}: ${ex.detail}`);
     throw ex;

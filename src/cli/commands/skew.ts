@@ -1,4 +1,5 @@
 /** `ml-preflight skew --training <files…> --serving <files…> [--model m.onnx] [--json]` and `skew --workspace <dir>`. */
+import { nonRegularKindSync } from '../../core/safeFs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzePairs, analyzeWorkspace } from '../../core/skew/analyze';
@@ -58,7 +59,7 @@ function parse(args: string[]): Args {
       const n = Number(value());
       if (!Number.isInteger(n) || n < 1) throw new CliError('skew: --max-file-bytes must be a positive integer');
       out.maxFileBytes = n;
-    } else if (a.startsWith('-')) throw new CliError(`skew: unknown option '${a}' (see ml-preflight skew --help)`);
+    } else if (a.startsWith('-')) throw new CliError(`skew: unknown option ${a} (see ml-preflight skew --help)`);
     else if (mode) out[mode].push(a);
     else throw new CliError(`skew: '${a}' is neither after --training nor after --serving`);
   }
@@ -91,12 +92,13 @@ export function formatSkew(report: SkewReport, root: string): string {
   const out: string[] = [];
   if (!report.pairs.length) out.push('No training/serving pair found (name files train*/serve*, or write .mlpreflight/skew.json).');
   for (const { pair, findings } of report.pairs) {
-    out.push(`training: ${pair.training.map((f) => rel(root, f)).join(', ')}`);
-    out.push(`serving:  ${pair.serving.map((f) => rel(root, f)).join(', ')}`);
-    if (pair.model) out.push(`model:    ${rel(root, pair.model)}`);
+    // Terminal rule: file names are workspace-controlled (newlines, ESC): one line each.
+    out.push(`training: ${pair.training.map((f) => sanitizeForTerminal(rel(root, f), 300)).join(', ')}`);
+    out.push(`serving:  ${pair.serving.map((f) => sanitizeForTerminal(rel(root, f), 300)).join(', ')}`);
+    if (pair.model) out.push(`model:    ${sanitizeForTerminal(rel(root, pair.model), 300)}`);
     if (!findings.length) out.push('  no skew found');
     else {
-      const at = (l: SkewLocation | null): string => (l ? `${rel(root, l.file)}:${l.line}` : '—');
+      const at = (l: SkewLocation | null): string => (l ? sanitizeForTerminal(`${rel(root, l.file)}:${l.line}`, 120) : '—');
       out.push(renderTable(
         [{ header: 'severity' }, { header: 'kind' }, { header: 'serving' }, { header: 'training' }, { header: 'message' }],
         findings.map((f) => [f.severity, f.kind, at(f.serving), at(f.training), sanitizeForTerminal(f.message, 160)]),
@@ -130,7 +132,9 @@ export async function skewCommand(args: string[], io: CliIO): Promise<number> {
       for (const f of [...a.training, ...a.serving, ...(a.model ? [a.model] : [])]) {
         const abs = path.resolve(io.cwd, f);
         if (!fs.existsSync(abs)) throw new CliError(`skew: ${f}: not-found: no such file`);
-        if (!fs.statSync(abs).isFile()) throw new CliError(`skew: ${f}: not-a-file: is a folder`);
+        // Read rule: say what the path is (a FIFO is not "a folder"); specials are never opened.
+        const kind = nonRegularKindSync(abs);
+        if (kind) throw new CliError(`skew: ${f}: not-a-file: is ${kind}, not a regular file`);
       }
       report = await analyzePairs(
         [{ training: a.training.map((f) => path.resolve(io.cwd, f)), serving: a.serving.map((f) => path.resolve(io.cwd, f)), ...(a.model ? { model: path.resolve(io.cwd, a.model) } : {}), source: 'explicit' }],

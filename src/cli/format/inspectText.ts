@@ -1,5 +1,6 @@
 /** The `ml-preflight inspect` report as terminal text. Pure: inspection in, string out. */
 import { formatBytes, formatCount, formatFlops, formatShape, histogramRows } from '../../shared/format';
+import { summarizeAssumption } from '../../shared/dimAssumptions';
 import type { ModelInspection, TensorInfo } from '../../shared/modelInspection';
 import { renderTable, sanitizeForTerminal as t } from './table';
 
@@ -22,8 +23,8 @@ export function formatInspection(m: ModelInspection, displayPath: string): strin
     ['Nodes', `${m.nodeCount}${m.subgraphCount ? ` (incl. ${m.subgraphCount} subgraph${m.subgraphCount === 1 ? '' : 's'})` : ''}${m.functionCount ? `, ${m.functionCount} local function${m.functionCount === 1 ? '' : 's'}` : ''}`],
     ['Parameters', `${formatCount(m.parameterCount)} in ${m.initializerCount} initializer${m.initializerCount === 1 ? '' : 's'}`],
     ['Weights', `${formatBytes(m.weightBytes)}${Object.keys(m.weightsByDtype).length ? ` (${Object.entries(m.weightsByDtype).map(([d, w]) => `${d} ${formatBytes(w.bytes)}`).join(', ')})` : ''}`],
-    ['Quantization', m.quantization.kind + (m.quantization.kind === 'mixed' ? ` (${m.quantization.signals.join(' + ')})` : '')],
-    ['FLOPs', m.flops === null ? 'unknown (no Conv/Gemm/MatMul shape resolved)' : `${formatFlops(m.flops)} per inference${Object.keys(m.flopsEstimate.assumption).length ? ` assuming ${Object.entries(m.flopsEstimate.assumption).map(([k, v]) => `${t(k, 40)}=${v}`).join(', ')}` : ''} (${m.flopsEstimate.nodesCounted}/${m.flopsEstimate.nodesTotal} nodes)`],
+    ['Quantization', m.quantization.kind + (m.quantization.kind === 'mixed' ? ` (${m.quantization.signals.join(' + ')})` : '') + (m.quantization.detail ? `: ${m.quantization.detail}` : '')],
+    ['FLOPs', m.flops === null ? 'unknown (no Conv/Gemm/MatMul shape resolved)' : `${formatFlops(m.flops)} per inference${m.flopsEstimate.sequence ? ` at sequence length ${m.flopsEstimate.sequence.length} (${t(m.flopsEstimate.sequence.source, 60)}; --dim ${t(m.flopsEstimate.sequence.dims[0]!, 40)}=N to change)` : ''}${Object.keys(m.flopsEstimate.assumption).length ? ` assuming ${t(summarizeAssumption(m.flopsEstimate.assumption), 300)}` : ''} (${m.flopsEstimate.nodesCounted}/${m.flopsEstimate.nodesTotal} nodes)`],
     ['Batching', `${m.batch.supportsTritonBatching ? 'yes' : 'no'}: ${t(m.batch.reason, 300)}`],
   ];
   if (m.modelVersion !== null) facts.splice(3, 0, ['Model version', String(m.modelVersion)]);

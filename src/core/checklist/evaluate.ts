@@ -16,6 +16,8 @@ export interface ChecklistOptions {
   live?: boolean;
   /** How the live drift check compares a sample pair (default: on this thread; VS Code: a worker thread). */
   compareDrift?: CompareDrift;
+  /** Git ref the serving contract is compared with (default HEAD). */
+  base?: string;
   /** Evaluate only these items (default: all). */
   items?: readonly ItemDefinition[];
   /** Glob of files and folders not graded (`mlPreflight.models.exclude`, the same the tree applies). */

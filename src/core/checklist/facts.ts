@@ -43,6 +43,8 @@ export interface Facts {
   /** Kubernetes-style YAML objects (documents with `kind`) and other YAML documents (e.g. Prometheus rules). */
   yaml: YamlObject[];
   sources: Sources;
+  /** The git ref the serving contract is compared with (`review --base`); `undefined`: HEAD. */
+  base?: string;
 }
 
 /** Most models inspected per run. */
@@ -58,7 +60,7 @@ export function isTestFile(rel: string): boolean {
 }
 
 /** `live: false` skips the live analyses (skew, drift) and uses saved results only. */
-export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift } & WorkspaceOptions = {}): Promise<Facts> {
+export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift; base?: string } & WorkspaceOptions = {}): Promise<Facts> {
   const ws = await openWorkspace(root, options);
   const modelFiles = ws.find(/\.onnx$/i).slice(0, MAX_MODELS);
   const models: ModelFact[] = [];
@@ -109,5 +111,5 @@ export async function gatherFacts(root: string, options: { signal?: AbortSignal;
     liveDrift: live ? (signal) => liveDrift(ws, signal, options.compareDrift) : undefined,
     signal: options.signal,
   });
-  return { ws, models, serving, python, yaml, sources };
+  return { ws, models, serving, python, yaml, sources, base: options.base };
 }

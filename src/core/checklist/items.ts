@@ -5,6 +5,7 @@
  */
 import type { ChecklistArea, ChecklistStatus, Evidence, Finding, FixAction } from '../../shared/checklist';
 import { formatBytes } from '../../shared/format';
+import { checkServingContract } from '../diff/contractCheck';
 import { formatLatencyMs } from '../../shared/profileFormat';
 import { workspaceRelative } from '../paths';
 import { lintDockerfile } from './dockerfileLint';
@@ -538,6 +539,19 @@ export const ITEMS: ItemDefinition[] = [
       if (facts.serving.length === 0) return { status: 'unknown', summary: NO_SERVING, evidence: [] };
       const e = hit(facts.serving, /OAuth2PasswordBearer|HTTPBearer|APIKeyHeader|HTTPBasic|Depends\(\s*\w*(auth|verify|token)\w*|flask_login|jwt\.|passport\b|["']authorization["']/i);
       return e ? { status: 'pass', summary: 'Authentication in the serving code', evidence: [e] } : { status: 'fail', summary: 'No authentication on the serving API (code or gateway)', evidence: facts.serving.slice(0, 2).map((s) => ({ file: s.file, line: 1, text: 'unauthenticated routes' })) };
+    },
+  },
+  {
+    id: 'model.contract',
+    area: 'model',
+    title: 'Serving contract unchanged, or versioned',
+    explanation:
+      "Replacing a model is when services break: a renamed or removed input, a dynamic axis that became fixed, a dtype change, a lost batch axis. Each model is compared with its version at the base ref (review --base <ref>; HEAD otherwise). A breaking change passes only with a version bump (model_version or metadata 'version', a new Triton version folder, or .mlpreflight/versions.json), so clients can keep calling the old version.",
+    fix: { id: 'doc', label: 'How to version a model' },
+    async evaluate(facts) {
+      const models = facts.models.filter((m) => m.inspection).map((m) => m.file);
+      const r = await checkServingContract(facts.ws, models, facts.base);
+      return { status: r.status, summary: r.summary, evidence: r.evidence, findings: r.findings };
     },
   },
 ];

@@ -6,10 +6,12 @@
  * { "version": 1, "na": { "security.auth": { "reason": "internal batch job, no network API", "date": "2026-11-23" } } }
  * ```
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import { readTextFile, SafeFsError, writeFileAtomic } from '../safeFs';
 
 export const NA_FILE = '.mlpreflight/checklist.json';
+/** Largest n/a file read (a hand-edited list of marks is a few KiB). */
+export const NA_MAX_BYTES = 4 * 1024 * 1024;
 
 export interface NaMark {
   reason: string;
@@ -26,10 +28,11 @@ export interface NaFile {
 export async function readNaMarks(root: string): Promise<{ marks: Record<string, NaMark>; warning?: string }> {
   let text: string;
   try {
-    text = await readFile(path.join(root, ...NA_FILE.split('/')), 'utf8');
+    // Read rule: a regular file inside the workspace, within the size limit (safeFs).
+    text = await readTextFile(path.join(root, ...NA_FILE.split('/')), { root, display: NA_FILE, maxBytes: NA_MAX_BYTES });
   } catch (ex) {
-    if ((ex as NodeJS.ErrnoException).code === 'ENOENT') return { marks: {} };
-    return { marks: {}, warning: `${NA_FILE}: unreadable (${(ex as NodeJS.ErrnoException).code ?? String(ex)})` };
+    if (SafeFsError.is(ex, 'not-found')) return { marks: {} };
+    return { marks: {}, warning: `${NA_FILE}: unreadable (${SafeFsError.is(ex) ? ex.detail : String(ex)})` };
   }
   let json: unknown;
   try {
@@ -65,8 +68,6 @@ export async function setNaMark(root: string, itemId: string, mark: NaMark | nul
   const sorted: Record<string, NaMark> = {};
   for (const key of Object.keys(marks).sort()) sorted[key] = marks[key]!;
   const body: NaFile = { version: 1, na: sorted };
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(body, null, 2) + '\n', 'utf8');
-  await rename(tmp, file);
+  // Write rule: exclusive random temp file + fsync + rename, never through a symlink, never outside the workspace.
+  await writeFileAtomic(file, JSON.stringify(body, null, 2) + '\n', { root, display: NA_FILE });
 }

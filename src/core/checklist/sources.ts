@@ -21,10 +21,15 @@
  * Alternative names accepted (so profiler/drift/skew results can be saved unchanged): `latency.p50Ms`,
  * `latency.p99Ms`, `memory.peakRssBytes`, `p50`/`p99` (ms); drift `features` for `columns` and `drifted` for `drift`.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { isInside } from '../paths';
+import { parseJsonBounded } from '../jsonSafe';
+import { isInside, safeWorkspaceRelative } from '../paths';
+import { readTextFile, SafeFsError } from '../safeFs';
 import { enclosingWorkspaceRoot } from '../workspaceRoot';
+
+/** Largest saved result read (profiles with per-op tables are a few MiB). */
+const MAX_SOURCE_BYTES = 32 * 1024 * 1024;
 
 /** A latency/memory measurement of one model. */
 export interface ProfileFacts {
@@ -185,7 +190,9 @@ export function driftFacts(json: unknown, source: string): DriftFacts | undefine
   };
 }
 
-export function skewFacts(json: unknown, source: string): SkewFacts | undefined {
+export function skewFacts(json: unknown, source: string, root?: string): SkewFacts | undefined {
+  // Paths in a saved file are untrusted: kept only as clean workspace-relative paths (SARIF URI rule).
+  const rel = (p: string | undefined): string | undefined => (p === undefined || root === undefined ? p : safeWorkspaceRelative(root, p));
   const list = Array.isArray(json) ? json : isObject(json) && Array.isArray(json.findings) ? json.findings : undefined;
   if (!list) return undefined;
   const findings: SkewFindingFacts[] = [];
@@ -200,22 +207,28 @@ export function skewFacts(json: unknown, source: string): SkewFacts | undefined 
       id: str(f.id, f.ruleId, f.kind),
       severity: sev === 'error' || sev === 'warning' || sev === 'info' ? sev : sev === 'note' ? 'info' : 'warning',
       message,
-      file: str(f.file, get(serving, 'file')),
+      file: rel(str(f.file, get(serving, 'file'))),
       line: num(f.line, get(serving, 'line')),
-      trainingFile: str(f.trainingFile, get(training, 'file')),
+      trainingFile: rel(str(f.trainingFile, get(training, 'file'))),
       trainingLine: num(f.trainingLine, get(training, 'line')),
     });
   }
   return { source, findings };
 }
 
-async function readJson(file: string): Promise<{ json?: unknown; error?: string }> {
+async function readJson(root: string, file: string): Promise<{ json?: unknown; error?: string }> {
+  let text: string;
   try {
-    return { json: JSON.parse(await readFile(file, 'utf8')) as unknown };
+    // Read rule: regular file, inside the workspace by realpath, within a size limit (safeFs).
+    text = await readTextFile(file, { root, maxBytes: MAX_SOURCE_BYTES });
   } catch (ex) {
-    const code = (ex as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return {};
-    return { error: ex instanceof SyntaxError ? `not valid JSON (${ex.message})` : `unreadable (${code ?? String(ex)})` };
+    if (SafeFsError.is(ex, 'not-found')) return {};
+    return { error: `unreadable (${SafeFsError.is(ex) ? ex.detail.replace(/; refused$/, '') : String(ex)})` };
+  }
+  try {
+    return { json: parseJsonBounded(text) };
+  } catch (ex) {
+    return { error: `not valid JSON (${ex instanceof Error ? ex.message : String(ex)})` };
   }
 }
 
@@ -254,7 +267,7 @@ export async function loadSources(root: string, options: { liveSkew?: LiveSkew; 
   if (outer && !(await hasDir(path.join(base, 'profiles')))) {
     for (const name of await jsonFiles(path.join(outer, SOURCE_DIR, 'profiles'))) {
       const file = path.join(outer, SOURCE_DIR, 'profiles', name);
-      const { json } = await readJson(file);
+      const { json } = await readJson(outer, file);
       const facts = json === undefined ? undefined : profileFacts(json, path.relative(root, file).split(path.sep).join('/'));
       if (facts?.model && isInside(path.resolve(root), path.resolve(facts.model))) out.profiles.push(facts);
     }
@@ -265,7 +278,7 @@ export async function loadSources(root: string, options: { liveSkew?: LiveSkew; 
   ] as const) {
     for (const name of await jsonFiles(path.join(base, sub))) {
       const rel = `${SOURCE_DIR}/${sub}/${name}`;
-      const { json, error } = await readJson(path.join(base, sub, name));
+      const { json, error } = await readJson(root, path.join(base, sub, name));
       if (error) {
         out.warnings.push(`${rel}: ${error}`);
         continue;
@@ -279,12 +292,12 @@ export async function loadSources(root: string, options: { liveSkew?: LiveSkew; 
   // (that file is otherwise the skew capability's pair configuration, which is not a result).
   for (const name of ['skew-report.json', 'skew.json']) {
     const rel = `${SOURCE_DIR}/${name}`;
-    const { json, error } = await readJson(path.join(base, name));
+    const { json, error } = await readJson(root, path.join(base, name));
     if (error) {
       out.warnings.push(`${rel}: ${error}`);
       continue;
     }
-    const facts = json === undefined ? undefined : skewFacts(json, rel);
+    const facts = json === undefined ? undefined : skewFacts(json, rel, root);
     if (facts) {
       out.skew = facts;
       break;

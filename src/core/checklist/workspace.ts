@@ -2,11 +2,12 @@
  * A read-only view of a workspace folder for the checklist evaluators: the list of files (bounded walk that
  * skips dependency and build folders) and cached text reads. vscode-free; the extension and the CLI both use it.
  */
-import { lstat, open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { hasMarker, loadGeneratedIndex, MANIFEST_NAME } from '../generated';
 import { isInside } from '../paths';
+import { readRegularFile } from '../safeFs';
 
 /** Folders never walked (dependencies, VCS internals, build output, caches). `.github` and `.mlpreflight` are kept. */
 const SKIP_DIRS = new Set([
@@ -162,9 +163,8 @@ async function readText(root: string, rel: string): Promise<string | undefined> 
   const file = path.join(root, ...rel.split('/'));
   if (!isInside(root, file)) return undefined;
   try {
-    const info = await lstat(file);
-    if (!info.isFile() || info.size > MAX_TEXT_BYTES) return undefined;
-    const bytes = await readFile(file);
+    // Read rule: regular file, realpath inside the workspace, at most MAX_TEXT_BYTES (safeFs).
+    const bytes = await readRegularFile(file, { root, maxBytes: MAX_TEXT_BYTES });
     if (bytes.subarray(0, 8000).includes(0)) return undefined;
     return bytes.toString('utf8');
   } catch {

@@ -99,6 +99,16 @@ export function convertColumn(c: DataColumn, type: ColumnType): { column: DataCo
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+const INFINITY_RE = /^[+-]?(?:inf|infinity)$/i;
+
+/**
+ * `inf`, `-inf`, `Infinity`, `+INF`… (numpy / pandas / Python spellings): a numeric value that counts as missing
+ * (docs/drift.md: ±∞ are dropped like NaN), so such a cell keeps its column numeric.
+ */
+export function isInfinityToken(s: string): boolean {
+  return s.length <= 9 && INFINITY_RE.test(s.trim());
+}
+
 /** A decimal number (`12`, `-1.5e3`, `.5`), `inf`/`nan` spellings excluded; undefined when not a number. */
 export function parseNumber(s: string): number | undefined {
   const t = s.trim();
@@ -137,8 +147,9 @@ const FALSE_TOKENS = new Set(['false', 'False', 'FALSE']);
  */
 export class ColumnBuilder {
   private state: 'empty' | 'numeric' | 'datetime' | 'string' = 'empty';
-  private nums = new Float64Array(1024);
-  private codes = new Int32Array(1024);
+  // Small at first: a file may have 200,000 columns (issue 11); capacity doubles as rows arrive.
+  private nums = new Float64Array(16);
+  private codes = new Int32Array(16);
   private readonly dict = new Map<string, number>();
   private readonly dictionary: string[] = [];
   private length = 0;
@@ -208,6 +219,11 @@ export class ColumnBuilder {
     switch (this.state) {
       case 'empty':
       case 'numeric': {
+        if (isInfinityToken(s)) {
+          this.state = 'numeric';
+          this.nums[this.length++] = NaN;
+          return;
+        }
         const v = parseNumber(s);
         if (v !== undefined) {
           this.state = 'numeric';
@@ -281,7 +297,14 @@ export class ColumnBuilder {
       return;
     }
     this.boolOnly = false;
-    this.pushString(JSON.stringify(v));
+    let text: string;
+    try {
+      text = JSON.stringify(v);
+    } catch {
+      // A value nested deeper than the stack allows (e.g. 100,000 levels) is not a comparable value.
+      throw new RangeError('a value is nested too deeply to compare');
+    }
+    this.pushString(text);
   }
 
   private pushString(s: string): void {

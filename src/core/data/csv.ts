@@ -8,10 +8,18 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Dataset } from './columns';
 import { ColumnBuilder, parseDateTime, parseNumber } from './columns';
 import { DataReadError } from './errors';
+import { checkColumns, resolveLimits, uniqueNames, type DataLimits } from './limits';
 
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
+
+/** A record has more fields than the tokenizer's `maxFields`. */
+export class TooManyFields extends Error {
+  constructor(readonly line: number, readonly maxFields: number) {
+    super(`line ${line} has more than ${maxFields.toLocaleString('en-US')} fields`);
+  }
+}
 
 /** Receives one record: its fields and the 1-based line where it starts. */
 export type RecordSink = (fields: string[], line: number) => void;
@@ -29,7 +37,11 @@ export class CsvTokenizer {
   private quoteLine = 0;
   private readonly delim: number;
 
-  constructor(delimiter: string, private readonly sink: RecordSink) {
+  /**
+   * @param maxFields a record with more fields throws `TooManyFields` as soon as it gets there (bounds memory on a
+   *   50 MB single line of numbers or 200,000 columns: issue 11, class 9).
+   */
+  constructor(delimiter: string, private readonly sink: RecordSink, private readonly maxFields = Number.POSITIVE_INFINITY) {
     this.delim = delimiter.charCodeAt(0);
   }
 
@@ -56,6 +68,7 @@ export class CsvTokenizer {
         continue;
       }
       if (c === delim) {
+        if (this.fields.length >= this.maxFields) throw new TooManyFields(this.recordLine, this.maxFields);
         this.fields.push(this.field + text.slice(start, i));
         this.field = '';
         this.afterQuote = false;
@@ -158,18 +171,12 @@ export function sniffHeader(records: readonly string[][]): boolean {
   return true;
 }
 
-/** Unique header names: empty → `Unnamed: i`, duplicates → `name.1`, `name.2` (pandas' `mangle_dupe_cols`). */
-export function headerNames(cells: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return cells.map((raw, i) => {
-    let name = raw.trim() || `Unnamed: ${i}`;
-    const n = seen.get(name);
-    if (n !== undefined) {
-      seen.set(name, n + 1);
-      name = `${name}.${n + 1}`;
-    } else seen.set(name, 0);
-    return name;
-  });
+/**
+ * Unique header names: empty → `Unnamed: i`, duplicates → `name.1`, `name.2` (pandas' `mangle_dupe_cols`), never
+ * colliding with a later or earlier real name (`a, a, a.1` → `a, a.1, a.1.1`); each rename is a warning.
+ */
+export function headerNames(cells: readonly string[], warnings: string[] = []): string[] {
+  return uniqueNames(cells.map((raw, i) => raw.trim() || `Unnamed: ${i}`), warnings);
 }
 
 export interface CsvReadOptions {
@@ -182,6 +189,8 @@ export interface CsvReadOptions {
   header?: boolean;
   /** Progress: bytes read so far. */
   onProgress?: (bytesRead: number) => void;
+  /** Column bound (`maxColumns`); `maxRows` above wins over `limits.maxRows`. */
+  limits?: Partial<DataLimits>;
 }
 
 /**
@@ -192,6 +201,7 @@ export interface CsvReadOptions {
  */
 export async function readCsv(path: string, file: string, bytes: number, options: CsvReadOptions = {}): Promise<Dataset> {
   const { signal, maxRows = Number.POSITIVE_INFINITY } = options;
+  const limits = resolveLimits({ ...options.limits, maxRows });
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   const decoder = new StringDecoder('utf8');
   const warnings: string[] = [];
@@ -210,7 +220,8 @@ export async function readCsv(path: string, file: string, bytes: number, options
     if (!builders) {
       // First record: header or data.
       const header = options.header ?? sniffHeader(pending && pending.length ? pending : [fields]);
-      names = header ? headerNames(fields) : fields.map((_, i) => `column_${i + 1}`);
+      checkColumns(file, fields.length, limits);
+      names = header ? headerNames(fields, warnings) : fields.map((_, i) => `column_${i + 1}`);
       builders = names.map((n) => new ColumnBuilder(n));
       if (!options.header && !header) warnings.push(`no header row detected: columns are named column_1…column_${names.length}`);
       if (header) return;
@@ -232,14 +243,14 @@ export async function readCsv(path: string, file: string, bytes: number, options
     const sampleRecords: string[][] = [];
     const sniff = new CsvTokenizer(delimiter, (f) => {
       if (sampleRecords.length < 20) sampleRecords.push(f);
-    });
+    }, limits.maxColumns);
     try {
       sniff.feed(sample);
     } catch {
       /* the real pass reports it */
     }
     pending = sampleRecords;
-    tokenizer = new CsvTokenizer(delimiter, onRecord);
+    tokenizer = new CsvTokenizer(delimiter, onRecord, limits.maxColumns);
     tokenizer.feed(sample);
     pending = undefined;
   };
@@ -274,6 +285,7 @@ export async function readCsv(path: string, file: string, bytes: number, options
   } catch (ex) {
     stream.destroy();
     if (DataReadError.is(ex)) throw ex;
+    if (ex instanceof TooManyFields) throw new DataReadError('too-large', file, `${ex.message}, over the limit of ${ex.maxFields.toLocaleString('en-US')} columns (setting mlPreflight.drift.maxColumns)`);
     if (ex instanceof Error && /unterminated quoted field/.test(ex.message)) throw new DataReadError('malformed', file, ex.message);
     throw new DataReadError('io', file, ex instanceof Error ? ex.message : String(ex), { cause: ex });
   }

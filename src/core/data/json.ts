@@ -9,21 +9,34 @@ import { createInterface } from 'node:readline';
 import type { Dataset } from './columns';
 import { ColumnBuilder } from './columns';
 import { DataReadError } from './errors';
+import { checkColumns, resolveLimits, type DataLimits } from './limits';
 
 export interface JsonReadOptions {
   signal?: AbortSignal;
   maxRows?: number;
-  /** JSON (not JSON Lines) files are parsed whole: refuse larger ones (default 512 MiB). */
+  /** JSON (not JSON Lines) files are parsed whole: refuse larger ones (default: 1/8 of the memory budget, at most 512 MiB). */
   maxJsonBytes?: number;
+  /** Column bound (`maxColumns`), memory budget. */
+  limits?: Partial<DataLimits>;
 }
 
 class RowSink {
   readonly builders = new Map<string, ColumnBuilder>();
   rows = 0;
 
-  constructor(private readonly file: string, private readonly maxRows: number) {}
+  constructor(private readonly file: string, private readonly maxRows: number, private readonly limits: DataLimits) {}
 
-  push(obj: Record<string, unknown>): void {
+  /** @throws DataReadError `too-large` (rows, columns), `malformed` (a value nested too deeply). */
+  push(obj: Record<string, unknown>, where: string): void {
+    try {
+      this.pushRow(obj);
+    } catch (ex) {
+      if (ex instanceof RangeError) throw new DataReadError('malformed', this.file, `${where}: ${ex.message}`);
+      throw ex;
+    }
+  }
+
+  private pushRow(obj: Record<string, unknown>): void {
     if (++this.rows > this.maxRows) {
       throw new DataReadError('too-large', this.file, `more than ${this.maxRows.toLocaleString('en-US')} rows (limit: setting mlPreflight.drift.maxRows / --max-rows)`);
     }
@@ -31,6 +44,7 @@ class RowSink {
     for (const key of Object.keys(obj)) {
       let b = this.builders.get(key);
       if (!b) {
+        checkColumns(this.file, this.builders.size + 1, this.limits);
         b = new ColumnBuilder(key);
         for (let i = 0; i < row; i++) b.pushMissing();
         this.builders.set(key, b);
@@ -53,7 +67,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /** @throws DataReadError `malformed` naming the line that is not a JSON object, `empty`, `too-large`, `cancelled`. */
 export async function readJsonLines(path: string, file: string, bytes: number, options: JsonReadOptions = {}): Promise<Dataset> {
-  const sink = new RowSink(file, options.maxRows ?? Number.POSITIVE_INFINITY);
+  const sink = new RowSink(file, options.maxRows ?? Number.POSITIVE_INFINITY, resolveLimits({ ...options.limits, maxRows: options.maxRows }));
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
@@ -70,7 +84,7 @@ export async function readJsonLines(path: string, file: string, bytes: number, o
         throw new DataReadError('malformed', file, `line ${line} is not valid JSON (${(ex as Error).message})`);
       }
       if (!isRecord(value)) throw new DataReadError('malformed', file, `line ${line} is not a JSON object`);
-      sink.push(value);
+      sink.push(value, `line ${line}`);
     }
   } catch (ex) {
     stream.destroy();
@@ -82,7 +96,9 @@ export async function readJsonLines(path: string, file: string, bytes: number, o
 
 /** @throws DataReadError `malformed` (invalid JSON, not an array of objects), `too-large`, `empty`. */
 export async function readJson(path: string, file: string, bytes: number, options: JsonReadOptions = {}): Promise<Dataset> {
-  const maxJsonBytes = options.maxJsonBytes ?? 512 * 1024 * 1024;
+  const limits = resolveLimits({ ...options.limits, maxRows: options.maxRows });
+  // JSON.parse needs several times the text in memory: bound the text by the memory budget.
+  const maxJsonBytes = options.maxJsonBytes ?? Math.min(512 * 1024 * 1024, Math.floor((limits.maxMemoryMb * 1024 * 1024) / 8));
   if (bytes > maxJsonBytes) {
     throw new DataReadError('too-large', file, `${bytes} bytes of JSON is over the ${maxJsonBytes}-byte limit for whole-file JSON; convert it to JSON Lines (one object per line), which is streamed`);
   }
@@ -93,19 +109,21 @@ export async function readJson(path: string, file: string, bytes: number, option
   } catch (ex) {
     if ((ex as { name?: string }).name === 'AbortError') throw new DataReadError('cancelled', file, 'cancelled');
     if (ex instanceof SyntaxError) throw new DataReadError('malformed', file, `invalid JSON (${ex.message})`);
+    if (ex instanceof RangeError) throw new DataReadError('malformed', file, `JSON nested too deeply or too large to parse (${ex.message})`);
     throw new DataReadError('io', file, (ex as Error).message, { cause: ex });
   }
-  const sink = new RowSink(file, options.maxRows ?? Number.POSITIVE_INFINITY);
+  const sink = new RowSink(file, options.maxRows ?? Number.POSITIVE_INFINITY, limits);
   if (Array.isArray(value)) {
     value.forEach((row, i) => {
       if (!isRecord(row)) throw new DataReadError('malformed', file, `element ${i} of the array is not an object`);
-      sink.push(row);
+      sink.push(row, `element ${i}`);
     });
     return sink.finish('json', bytes);
   }
   if (isRecord(value) && Object.values(value).every(Array.isArray)) {
     // Columnar JSON (pandas `to_json(orient='list')`-like): { "a": [...], "b": [...] }.
     const entries = Object.entries(value) as Array<[string, unknown[]]>;
+    checkColumns(file, entries.length, limits);
     const n = entries[0]?.[1].length ?? 0;
     const bad = entries.find(([, v]) => v.length !== n);
     if (bad) throw new DataReadError('malformed', file, `column '${bad[0]}' has ${bad[1].length} values, expected ${n}`);
@@ -113,7 +131,12 @@ export async function readJson(path: string, file: string, bytes: number, option
     if (n === 0) throw new DataReadError('empty', file, 'no rows');
     const columns = entries.map(([name, vs]) => {
       const b = new ColumnBuilder(name);
-      for (const v of vs) b.pushJson(v);
+      try {
+        for (const v of vs) b.pushJson(v);
+      } catch (ex) {
+        if (ex instanceof RangeError) throw new DataReadError('malformed', file, `column '${name}': ${ex.message}`);
+        throw ex;
+      }
       return b.finish();
     });
     return { file, format: 'json', bytes, rows: n, columns, warnings: [] };

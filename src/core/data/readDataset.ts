@@ -10,6 +10,7 @@ import type { Dataset } from './columns';
 import { readCsv } from './csv';
 import { DataReadError } from './errors';
 import { readJson, readJsonLines } from './json';
+import { DEFAULT_MAX_ROWS, resolveLimits } from './limits';
 import { readParquet } from './parquet';
 
 /** File extensions the drift commands accept, by format. */
@@ -27,13 +28,18 @@ export const DATA_EXTENSIONS: Readonly<Record<string, DataFormat>> = {
   '.json': 'json',
 };
 
-/** Default row limit per file (setting `mlPreflight.drift.maxRows`). */
-export const DEFAULT_MAX_ROWS = 10_000_000;
+export { DEFAULT_MAX_ROWS } from './limits';
 
 export interface ReadDatasetOptions {
   signal?: AbortSignal;
   /** Refuse files with more rows (default {@link DEFAULT_MAX_ROWS}). */
   maxRows?: number;
+  /** Refuse files with more columns (default `DEFAULT_MAX_COLUMNS`, setting `mlPreflight.drift.maxColumns`). */
+  maxColumns?: number;
+  /** Memory budget of the comparison in MiB, both files (default `DEFAULT_MAX_MEMORY_MB`, setting `mlPreflight.drift.maxMemoryMb`). */
+  maxMemoryMb?: number;
+  /** `hyparquet`: the Parquet reader before the flat fast path (for benchmarks). */
+  parquetEngine?: 'auto' | 'hyparquet';
   /** Name used in messages (default: the path). */
   displayName?: string;
   /** Bytes read so far / total (CSV streams report as they go; other formats once). */
@@ -111,7 +117,8 @@ export async function readDataset(path: string, options: ReadDatasetOptions = {}
     throw new DataReadError('unsupported-format', file, 'Feather v1 is not supported; re-save it as Feather v2 (pyarrow.feather.write_feather, the default since pyarrow 0.17)');
   }
   if (options.signal?.aborted) throw new DataReadError('cancelled', file, 'cancelled');
-  const common = { signal: options.signal, maxRows: options.maxRows ?? DEFAULT_MAX_ROWS };
+  const limits = resolveLimits({ maxRows: options.maxRows ?? DEFAULT_MAX_ROWS, maxColumns: options.maxColumns, maxMemoryMb: options.maxMemoryMb });
+  const common = { signal: options.signal, maxRows: limits.maxRows, limits };
   let dataset: Dataset;
   try {
     switch (format) {
@@ -119,7 +126,7 @@ export async function readDataset(path: string, options: ReadDatasetOptions = {}
         dataset = await readCsv(path, file, size, { ...common, delimiter: ext === '.tsv' ? '\t' : undefined, onProgress: (b) => options.onProgress?.(b, size) });
         break;
       case 'parquet':
-        dataset = await readParquet(path, file, common);
+        dataset = await readParquet(path, file, { ...common, engine: options.parquetEngine });
         break;
       case 'arrow':
         dataset = await readArrow(path, file, common);

@@ -134,6 +134,11 @@ export async function analyzeDrift(reference: Dataset, current: Dataset, options
 
 export interface ComputeDriftOptions extends AnalyzeOptions {
   maxRows?: number;
+  /** Column and memory bounds of the readers (settings `mlPreflight.drift.maxColumns` / `maxMemoryMb`). */
+  maxColumns?: number;
+  maxMemoryMb?: number;
+  /** `hyparquet`: the Parquet reader before the flat fast path (benchmarks compare against it). */
+  parquetEngine?: 'auto' | 'hyparquet';
   referenceName?: string;
   currentName?: string;
   /** Reading progress: which side, bytes read, total bytes. */
@@ -147,7 +152,7 @@ export interface ComputeDriftOptions extends AnalyzeOptions {
 export async function computeDrift(referencePath: string, currentPath: string, options: ComputeDriftOptions = {}): Promise<DriftReport> {
   const started = performance.now();
   const read = (path: string, side: 'reference' | 'current', name?: string): Promise<Dataset> => {
-    const o: ReadDatasetOptions = { signal: options.signal, maxRows: options.maxRows, displayName: name, onProgress: (b, t) => options.onRead?.(side, b, t) };
+    const o: ReadDatasetOptions = { signal: options.signal, maxRows: options.maxRows, maxColumns: options.maxColumns, maxMemoryMb: options.maxMemoryMb, parquetEngine: options.parquetEngine, displayName: name, onProgress: (b, t) => options.onRead?.(side, b, t) };
     return readDataset(path, o);
   };
   const [reference, current] = await Promise.all([read(referencePath, 'reference', options.referenceName), read(currentPath, 'current', options.currentName)]);

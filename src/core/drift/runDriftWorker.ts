@@ -2,7 +2,14 @@
  * Runs a drift comparison in a worker thread (`driftWorker.ts`, bundled as `dist/driftWorker.js`): the caller's
  * thread only receives progress and the finished report (plain JSON). Cancelling terminates the worker; a
  * worker that runs out of its heap (`maxHeapMb`) is reported as a `too-large`-style error naming the limit.
+ *
+ * Memory ceiling (issue 11): the heap cap does not bound typed arrays and other ArrayBuffer / native memory, which
+ * is where the readers keep columns. So the readers check declared sizes against `maxMemoryMb` before allocating
+ * (src/core/data/limits.ts), and this module also watches the process's RSS while the worker runs: growth over
+ * `maxMemoryMb` (measured from the RSS when the worker started) terminates the worker with an error naming the
+ * setting.
  */
+import { DEFAULT_MAX_MEMORY_MB } from '../data/limits';
 import { Worker } from 'node:worker_threads';
 import { DataReadError, type DataErrorReason } from '../data/errors';
 import type { DriftOptions, DriftReport } from '../../shared/drift';
@@ -11,6 +18,9 @@ import { DriftError, type DriftErrorReason } from './computeDrift';
 /** Options passed to the worker (plain data: no callbacks, no signal). */
 export interface DriftWorkerOptions extends DriftOptions {
   maxRows?: number;
+  maxColumns?: number;
+  /** Memory budget of the comparison (MiB): the readers' allocation bound and the RSS ceiling of the worker. */
+  maxMemoryMb?: number;
   referenceName?: string;
   currentName?: string;
 }
@@ -35,6 +45,8 @@ export interface RunDriftWorkerOptions {
   /** Old-generation heap cap of the worker in MiB (default 4096). */
   maxHeapMb?: number;
   signal?: AbortSignal;
+  /** How often RSS is sampled (ms, default 100). */
+  rssIntervalMs?: number;
   onRead?: (side: 'reference' | 'current', bytes: number, total: number) => void;
   onColumn?: (done: number, total: number, name: string) => void;
 }
@@ -50,11 +62,23 @@ export function runDriftInWorker(reference: string, current: string, options: Dr
       return;
     }
     const maxHeapMb = run.maxHeapMb ?? 4096;
+    const maxMemoryMb = options.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB;
+    const rssAtStart = process.memoryUsage.rss();
     const worker = new Worker(run.workerPath, { execArgv: run.execArgv, resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } });
     let settled = false;
+    let peakGrowth = 0;
+    const watch = setInterval(() => {
+      const growth = process.memoryUsage.rss() - rssAtStart;
+      peakGrowth = Math.max(peakGrowth, growth);
+      if (growth > maxMemoryMb * 1024 * 1024) {
+        finish(() => reject(new DriftError('worker-failed', `the comparison used more than ${maxMemoryMb} MiB (resident memory grew by ${Math.round(growth / 1048576)} MiB) and was stopped; sample the files or raise mlPreflight.drift.maxMemoryMb`)));
+      }
+    }, run.rssIntervalMs ?? 100);
+    watch.unref();
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
+      clearInterval(watch);
       run.signal?.removeEventListener('abort', onAbort);
       fn();
       void worker.terminate();

@@ -14,7 +14,7 @@ import { inspectModel } from '../onnx/inspect';
 import type { ModelInspection } from '../../shared/modelInspection';
 import { dockerfile, dockerignore, requirementsTxt, servingApp } from './docker';
 import { k6Script, kserveInferenceService, kubernetesManifests, prometheusRules } from './kube';
-import { servingModel, type EmitOptions, type ServingModel } from './modelIo';
+import { checkProfile, servingModel, type EmitOptions, type ServingModel } from './modelIo';
 import type { EmittedFile } from './plan';
 import { tritonConfig } from './triton';
 
@@ -59,6 +59,7 @@ export async function targetFiles(target: EmitTarget, model: ServingModel, optio
  * generated-file marker and `writePlan` the manifest (src/core/generated.ts), once for all emitters.
  */
 export async function emitFiles(inspection: ModelInspection, targets: readonly EmitTarget[] | 'all', options: EmitOptions = {}): Promise<EmittedFile[]> {
+  if (options.profile) checkProfile(options.profile);
   const model = servingModel(inspection, options.name);
   if (targets === 'all') {
     const files: EmittedFile[] = [];

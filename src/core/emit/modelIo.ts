@@ -75,8 +75,16 @@ export interface ServingModel {
 
 /** Turns a file or model name into a DNS-1123 label: `My Model_v2.onnx` → `my-model-v2`. */
 export function servingName(raw: string): string {
-  const base = raw.replace(/\.onnx$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
-  return /^[a-z]/.test(base) ? base : `m-${base || 'model'}`.slice(0, 63);
+  // Escaping rule (Kubernetes names): DNS-1123 label, enforced here for every emitter: lowercase [a-z0-9-],
+  // starts with a letter, ends with a letter or digit, at most 63 characters.
+  const base = raw.replace(/\.onnx$/i, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const named = /^[a-z]/.test(base) ? base : `m-${base || 'model'}`;
+  return named.slice(0, 63).replace(/-+$/, '');
+}
+
+/** True when `name` is a DNS-1123 label (what {@link servingName} returns). */
+export function isDns1123Label(name: string): boolean {
+  return name.length >= 1 && name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name);
 }
 
 function servingTensor(t: TensorInfo, file: string): ServingTensor {
@@ -89,7 +97,12 @@ function servingTensor(t: TensorInfo, file: string): ServingTensor {
     dtype: t.dtype,
     triton,
     v2,
-    shape: t.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : -1)),
+    shape: t.shape.map((d, i) => {
+      // int64 dims are written exactly or not at all: a fixed dim past 2^53 lost precision when decoded, and
+      // no server can allocate it, so it is refused instead of being written rounded (9223372036854776000).
+      if (typeof d === 'number' && !Number.isSafeInteger(d)) throw new EmitError('unsupported-model', file, `${t.name} dim ${i} is ${d}, over 2^53: not a servable size`);
+      return typeof d === 'number' && d >= 0 ? d : -1;
+    }),
     dimNames: t.shape.map((d) => (typeof d === 'string' && d !== '?' ? d : null)),
   };
 }
@@ -133,6 +146,33 @@ export interface EmitOptions {
   gpu?: boolean;
   /** Triton `max_batch_size` when the model batches (default: the profile's batch when > 1, else 8). */
   maxBatchSize?: number;
+}
+
+/**
+ * Refuses a profile whose numbers no measurement can produce (a hand-edited or hostile result file): negative
+ * or astronomic latencies, memory or batch sizes would otherwise reach YAML/pbtxt as `1e+294Mi`.
+ *
+ * @throws EmitError `bad-option` naming the file and the field.
+ */
+export function checkProfile(p: ProfileFacts): void {
+  const bad = (field: string, value: unknown, range: string): never => {
+    throw new EmitError('bad-option', p.source, `${field} ${String(value)} is not a plausible measurement (expected ${range})`);
+  };
+  const within = (field: string, v: number | undefined, min: number, max: number, integer = false): void => {
+    if (v === undefined) return;
+    if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) bad(field, v, `${integer ? 'an integer ' : ''}${min}…${max}`);
+  };
+  within('p50Ms', p.p50Ms, 0, 3_600_000);
+  within('p99Ms', p.p99Ms, 0, 3_600_000);
+  within('budgetMs', p.budgetMs, 0, 3_600_000);
+  within('peakRssBytes', p.peakRssBytes, 0, 2 ** 50);
+  within('batch', p.batch, 1, 1_000_000, true);
+  within('throughputPerSec', p.throughputPerSec, 0, 1e12);
+  if (p.dynamicBatching) {
+    within('advice.dynamicBatching.maxBatchSize', p.dynamicBatching.maxBatchSize, 1, 1_000_000, true);
+    within('advice.dynamicBatching.maxQueueDelayMicroseconds', p.dynamicBatching.maxQueueDelayMicroseconds, 0, 60_000_000);
+    for (const b of p.dynamicBatching.preferredBatchSizes ?? []) within('advice.dynamicBatching.preferredBatchSizes[]', b, 1, 1_000_000, true);
+  }
 }
 
 export const DEFAULT_BUDGET_MS = 100;

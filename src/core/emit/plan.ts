@@ -4,10 +4,11 @@
  * what is on disk (`exists`, `identical`, a unified `diff`), and {@link writePlan} writes only new files and
  * identical ones, plus changed ones the caller explicitly allows. Nothing is overwritten silently.
  */
-import { lstat, mkdir, readFile, realpath, rename, writeFile, copyFile } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { addMarker, recordManifest } from '../generated';
 import { isInside } from '../paths';
+import { copyFileAtomic, readRegularFile, SafeFsError, writeFileAtomic } from '../safeFs';
 import { EmitError } from './modelIo';
 import { unifiedDiff } from './diff';
 
@@ -46,6 +47,22 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
+/** Existing files larger than this are compared by size only (a changed multi-GB model is "differs"). */
+const MAX_COMPARE_BYTES = 512 * 1024 * 1024;
+
+function kindOf(info: { isSymbolicLink(): boolean; isDirectory(): boolean }): string {
+  return info.isSymbolicLink() ? 'a symlink' : info.isDirectory() ? 'a folder' : 'a FIFO, socket or device';
+}
+
+/** Read rule for the comparison: regular files only (a FIFO planted in --out never hangs the plan). */
+async function readExisting(abs: string, shown: string): Promise<Buffer> {
+  try {
+    return await readRegularFile(abs, { maxBytes: MAX_COMPARE_BYTES });
+  } catch (ex) {
+    throw new EmitError(SafeFsError.is(ex, 'not-a-file') ? 'exists' : 'io', shown, SafeFsError.is(ex) ? ex.detail : String(ex));
+  }
+}
+
 /** The nearest existing ancestor of `p`, resolved through symlinks. */
 async function realAncestor(p: string): Promise<string> {
   let cur = p;
@@ -67,6 +84,8 @@ async function realAncestor(p: string): Promise<string> {
  */
 export async function planFiles(outDir: string, files: readonly EmittedFile[]): Promise<EmitPlan> {
   const root = path.resolve(outDir);
+  const rootInfo = await stat(root).catch(() => undefined);
+  if (rootInfo && !rootInfo.isDirectory()) throw new EmitError('exists', outDir, 'the output folder exists and is not a folder');
   const realRoot = await realAncestor(root);
   const planned: PlannedFile[] = [];
   // Every text file says it is generated (a comment in its format); the manifest is added by writePlan.
@@ -83,11 +102,17 @@ export async function planFiles(outDir: string, files: readonly EmittedFile[]): 
     let diff: string | undefined;
     if (present) {
       const info = await lstat(abs);
-      if (!info.isFile()) throw new EmitError('exists', f.path, `exists and is not a regular file (${info.isSymbolicLink() ? 'a symlink' : 'a folder'}); refusing to replace it`);
-      const old = await readFile(abs);
-      const next = f.content !== undefined ? Buffer.from(f.content, 'utf8') : await readFile(f.copyFrom!);
-      identical = old.equals(next);
-      if (!identical && f.content !== undefined && !old.subarray(0, 8000).includes(0)) diff = unifiedDiff(old.toString('utf8'), f.content, f.path);
+      if (!info.isFile()) throw new EmitError('exists', f.path, `exists and is not a regular file (${kindOf(info)}); refusing to replace it`);
+      const next = f.content !== undefined ? Buffer.from(f.content, 'utf8') : undefined;
+      const nextSize = next ? next.length : (await stat(f.copyFrom!).catch(() => undefined))?.size;
+      if (nextSize === info.size && info.size <= MAX_COMPARE_BYTES) {
+        const old = await readExisting(abs, f.path);
+        identical = old.equals(next ?? (await readExisting(f.copyFrom!, f.copyFrom!)));
+        if (!identical && f.content !== undefined && !old.subarray(0, 8000).includes(0)) diff = unifiedDiff(old.toString('utf8'), f.content, f.path);
+      } else if (f.content !== undefined && info.size <= MAX_COMPARE_BYTES) {
+        const old = await readExisting(abs, f.path);
+        if (!old.subarray(0, 8000).includes(0)) diff = unifiedDiff(old.toString('utf8'), f.content, f.path);
+      }
     }
     planned.push({ ...f, absPath: abs, exists: present, identical, diff });
   }
@@ -122,11 +147,15 @@ export async function writePlan(plan: EmitPlan, options: { overwrite?: boolean |
       result.skipped.push(f.path);
       continue;
     }
-    await mkdir(path.dirname(f.absPath), { recursive: true });
-    const tmp = `${f.absPath}.mlp-${process.pid}.tmp`;
-    if (f.content !== undefined) await writeFile(tmp, f.content, 'utf8');
-    else await copyFile(f.copyFrom!, tmp);
-    await rename(tmp, f.absPath);
+    // Write rule: exclusive random temp file in the target folder + fsync + rename; the real folder must stay
+    // inside --out (a symlink planted after the plan is refused), a symlink at the destination is refused.
+    try {
+      if (f.content !== undefined) await writeFileAtomic(f.absPath, f.content, { root: plan.outDir, display: f.path });
+      else await copyFileAtomic(f.copyFrom!, f.absPath, { root: plan.outDir, display: f.path });
+    } catch (ex) {
+      if (!SafeFsError.is(ex)) throw ex;
+      throw new EmitError(ex.reason === 'outside' ? 'path-escape' : ex.reason === 'not-a-file' ? 'exists' : 'io', f.path, `${ex.detail} (in ${plan.outDir})`);
+    }
     result.written.push(f.path);
   }
   return result;

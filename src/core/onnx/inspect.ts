@@ -16,6 +16,8 @@ import { sniffModel } from './sniff';
 export interface InspectOptions {
   /** Cancels the inspection; it then rejects with `OnnxInspectError` reason `aborted`. */
   signal?: AbortSignal;
+  /** Values of named dynamic dims for the FLOP estimate (`--dim seq=128`); see `estimateFlops`. */
+  dims?: Readonly<Record<string, number>>;
 }
 
 /** protobuf's hard limit for one serialized message (2 GiB − 1). */
@@ -33,8 +35,18 @@ const STANDARD_DOMAINS = new Set(['', 'ai.onnx', 'ai.onnx.ml', 'ai.onnx.training
  *   `truncated`, `malformed`, `too-deep`, `aborted`); nothing else escapes.
  */
 export async function inspectModel(path: string, options: InspectOptions = {}): Promise<ModelInspection> {
+  return (await inspectModelWithGraph(path, options)).inspection;
+}
+
+/**
+ * {@link inspectModel}, plus the decoded graph structure it was computed from (tensor headers with the file
+ * ranges of their payloads), for callers that go on to read weights selectively (the model diff).
+ *
+ * @throws OnnxInspectError as {@link inspectModel}.
+ */
+export async function inspectModelWithGraph(path: string, options: InspectOptions = {}): Promise<{ inspection: ModelInspection; raw: RawModel }> {
   try {
-    return await inspect(path, options.signal);
+    return await inspect(path, options.signal, options.dims);
   } catch (ex) {
     if (ex instanceof OnnxInspectError) throw ex;
     const detail = ex instanceof Error ? ex.message : String(ex);
@@ -79,7 +91,7 @@ async function readModel(path: string, size: number, signal: AbortSignal | undef
   }
 }
 
-async function inspect(path: string, signal: AbortSignal | undefined): Promise<ModelInspection> {
+async function inspect(path: string, signal: AbortSignal | undefined, dims: Readonly<Record<string, number>> | undefined): Promise<{ inspection: ModelInspection; raw: RawModel }> {
   checkAbort(path, signal);
   const st = await statFile(path);
   checkAbort(path, signal);
@@ -134,12 +146,16 @@ async function inspect(path: string, signal: AbortSignal | undefined): Promise<M
   const externalData = await summarizeExternalData(path, tensors);
   checkAbort(path, signal);
 
-  const quantization = classifyQuantization(nodes, weightsByDtype);
-  const flopsEstimate = estimateFlops(main);
+  const constants = new Set<string>();
+  for (const g of graphs) for (const t of g.initializers) constants.add(t.name);
+  for (const n of nodes) if (n.opType === 'Constant' && n.outputs[0]) constants.add(n.outputs[0]);
+  const quantization = classifyQuantization(nodes, weightsByDtype, constants);
+  const metadata = Object.fromEntries(raw.metadata.map((e) => [e.key, e.value]));
+  const flopsEstimate = estimateFlops(main, { dims, metadata });
   const functionDomains = new Set(raw.functions.map((f) => f.domain));
   const warnings = collectWarnings({ raw, st, graphs, nodes, inputs, outputs, externalData, functionDomains });
 
-  return {
+  const inspection: ModelInspection = {
     file: { path, bytes: st.size },
     irVersion: raw.irVersion,
     opsets,
@@ -148,7 +164,7 @@ async function inspect(path: string, signal: AbortSignal | undefined): Promise<M
     modelVersion: raw.modelVersion,
     docString: raw.docString,
     graphName: main?.name ?? '',
-    metadata: Object.fromEntries(raw.metadata.map((e) => [e.key, e.value])),
+    metadata,
     inputs,
     outputs,
     nodeCount: nodes.length,
@@ -166,10 +182,11 @@ async function inspect(path: string, signal: AbortSignal | undefined): Promise<M
     flopsEstimate,
     warnings,
   };
+  return { inspection, raw };
 }
 
 /** The main graph and every nested graph, depth first. */
-function collectGraphs(root: RawGraph): RawGraph[] {
+export function collectGraphs(root: RawGraph): RawGraph[] {
   const out: RawGraph[] = [];
   const stack = [root];
   while (stack.length > 0) {

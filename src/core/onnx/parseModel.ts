@@ -461,6 +461,8 @@ class ModelParser {
     let storedKind: 'raw' | 'float' | 'double' | 'varint' | 'string' | null = null;
     let stringCount = 0;
     let small: { kind: 'raw' | 'varint'; bytes: Uint8Array } | null = null;
+    let dataFields = 0;
+    let payload: RawTensor['payload'] = null;
     let externalLoc = false;
     const ext: Record<string, string> = {};
     while (r.pos < end) {
@@ -488,9 +490,11 @@ class ModelParser {
           // string_data
           const kind = field === 9 ? 'raw' : field === 4 ? 'float' : field === 10 ? 'double' : field === 6 ? 'string' : 'varint';
           storedKind = kind;
+          dataFields++;
           if (wire === LengthDelimited) {
             const stop = await r.length(end, `tensor data field ${field}`);
             const len = stop - r.pos;
+            payload = { field, offset: r.pos, length: len };
             stored += len;
             if (field === 6) stringCount++;
             if ((field === 9 || field === 7) && len <= SMALL_INT64_BYTES) small = { kind: field === 9 ? 'raw' : 'varint', bytes: await r.bytes(len) };
@@ -562,6 +566,7 @@ class ModelParser {
     if (small && dataType === DataType.INT64 && elements <= 64) {
       int64Values = small.kind === 'raw' ? decodeInt64LE(small.bytes) : decodeVarints(small.bytes);
     }
-    return { name, dataType, dims, elements, bytes, storedBytes: external ? 0 : stored, external, int64Values };
+    if (external || dataFields !== 1 || storedKind === 'string') payload = null;
+    return { name, dataType, dims, elements, bytes, storedBytes: external ? 0 : stored, external, int64Values, payload };
   }
 }

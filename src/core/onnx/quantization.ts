@@ -24,8 +24,13 @@ function isQOperator(op: string): boolean {
  * DequantizeLinear must feed a float compute op to count, since QOperator graphs also carry Q/DQ at their
  * boundaries), `fp16` (float16/bfloat16 weight bytes exceed float32 ones, or with no float weights, more
  * Casts to float16 than to float32). `kind` is `none`, the one signal, or `mixed`.
+ *
+ * ONNX Runtime's dynamic int8 quantization (`quantize_dynamic`) also writes weight-only `DequantizeLinear` on
+ * int8 initializers it cannot feed to MatMulInteger (Gather on embedding tables): with no `QuantizeLinear` and
+ * every DequantizeLinear reading a constant (`constants`: initializer and Constant-node names), that is
+ * `dynamic`, not `mixed`, and `detail` says so.
  */
-export function classifyQuantization(nodes: readonly RawNode[], weights: Record<string, DtypeWeights>): QuantizationInfo {
+export function classifyQuantization(nodes: readonly RawNode[], weights: Record<string, DtypeWeights>, constants?: ReadonlySet<string>): QuantizationInfo {
   const ops: Record<string, number> = {};
   let castTo16 = 0;
   let castTo32 = 0;
@@ -51,7 +56,10 @@ export function classifyQuantization(nodes: readonly RawNode[], weights: Record<
   const dqFeedsCompute = nodes.some(
     (n) => n.opType === 'DequantizeLinear' && n.outputs.some((o) => (consumers.get(o) ?? []).some((c) => QDQ_CONSUMERS.has(c))),
   );
-  if (hasQdq && (!qop || dqFeedsCompute)) signals.push('qdq');
+  const dqNodes = nodes.filter((n) => n.opType === 'DequantizeLinear');
+  const weightOnlyDq =
+    constants !== undefined && signals.includes('dynamic') && !ops['QuantizeLinear'] && dqNodes.length > 0 && dqNodes.every((n) => constants.has(n.inputs[0] ?? ''));
+  if (hasQdq && (!qop || dqFeedsCompute) && !weightOnlyDq) signals.push('qdq');
   if (qop) signals.push('qoperator');
   const bytes = (k: string): number => weights[k]?.bytes ?? 0;
   const half = bytes('float16') + bytes('bfloat16');
@@ -62,5 +70,11 @@ export function classifyQuantization(nodes: readonly RawNode[], weights: Record<
   const weightDtypes = Object.entries(weights)
     .sort((x, y) => y[1].bytes - x[1].bytes)
     .map(([k]) => k);
-  return { kind, signals, ops, weightDtypes };
+  const info: QuantizationInfo = { kind, signals, ops, weightDtypes };
+  if (weightOnlyDq) {
+    const gathers = dqNodes.filter((n) => n.outputs.some((o) => (consumers.get(o) ?? []).includes('Gather'))).length;
+    const dyn = Object.entries(ops).filter(([o]) => DYNAMIC_OPS.has(o)).map(([o, c]) => `${o} ×${c}`).join(', ');
+    info.detail = `dynamic quantization (${dyn}), with ${dqNodes.length} weight-only DequantizeLinear on constant int8 weights${gathers ? ` (${gathers} feeding Gather: dequantized embeddings)` : ''}; activations are not statically quantized (no QuantizeLinear), so this is not QDQ`;
+  }
+  return info;
 }

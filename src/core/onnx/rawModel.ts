@@ -26,6 +26,12 @@ export interface RawTensor {
   external: ExternalRef | null;
   /** Values of small int64 tensors (≤ 64 elements), read for shape inference (Reshape targets etc.). */
   int64Values: number[] | null;
+  /**
+   * Where the inline payload lies in the model file, when it is one length-delimited field (`raw_data`, or packed
+   * `float_data`/`double_data`/`int32_data`/`int64_data`/`uint64_data`): the field number and the byte range.
+   * `null` for external data, for payloads split over several fields, and for tensors without data.
+   */
+  payload?: { field: number; offset: number; length: number } | null;
 }
 
 export interface RawSparseTensor {

@@ -28,15 +28,16 @@ export class Scope {
 }
 
 /**
- * Replaces symbolic (`'batch'`) and unknown (`'?'`) dims by 1, recording each in `assumption`
- * (so the FLOP estimate states what it assumed).
+ * Replaces symbolic (`'batch'`) and unknown (`'?'`) dims by their value in `values` (default 1), recording each
+ * in `assumption` (so the FLOP estimate states what it assumed).
  */
-export function resolveDims(dims: readonly RawDim[] | null, assumption: Record<string, number>): Shape | undefined {
+export function resolveDims(dims: readonly RawDim[] | null, assumption: Record<string, number>, values: Readonly<Record<string, number>> = {}): Shape | undefined {
   if (!dims) return undefined;
   return dims.map((d) => {
     if (typeof d === 'number') return d;
-    assumption[d] = 1;
-    return 1;
+    const v = Object.hasOwn(values, d) ? values[d]! : 1;
+    assumption[d] = v;
+    return v;
   });
 }
 
@@ -192,6 +193,13 @@ export function inferNode(node: RawNode, ins: ReadonlyArray<Shape | undefined>, 
     case 'MatMul': {
       const d = x && ins[1] ? matmulDims(x, ins[1]) : undefined;
       return d ? [d.out] : [];
+    }
+    case 'Gather': {
+      // data[:axis] + indices.shape + data[axis+1:] (embedding lookups: [vocab, d] with [batch, seq] → [batch, seq, d]).
+      const idx = ins[1];
+      if (!x || !idx || x.length === 0) return [];
+      const axis = normAxis(int(node, 'axis', 0), x.length);
+      return [[...x.slice(0, axis), ...idx, ...x.slice(axis + 1)]];
     }
     case 'Flatten': {
       if (!x) return [];

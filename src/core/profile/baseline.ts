@@ -7,10 +7,13 @@
  * way is an improvement.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { BaselineComparison, MetricDelta, ProfileResult } from '../../shared/profileResult';
 import { ProfileError } from './errors';
+import { readTextFile, SafeFsError, writeFileAtomic } from '../safeFs';
+
+/** Largest baseline read (a profile result is a few KiB; per-op tables can make it a few MiB). */
+const MAX_BASELINE_BYTES = 32 * 1024 * 1024;
 
 /** Default regression threshold: 10 %. */
 export const REGRESSION_THRESHOLD = 0.1;
@@ -31,10 +34,11 @@ export function baselineFile(dir: string, modelPath: string, ep: string): string
 export async function loadBaseline(file: string): Promise<ProfileResult | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Read rule: regular file within a size limit (a symlink to /dev/zero or a FIFO is refused, never read).
+    text = await readTextFile(file, { maxBytes: MAX_BASELINE_BYTES });
   } catch (ex) {
-    if ((ex as { code?: string }).code === 'ENOENT') return undefined;
-    throw new ProfileError('baseline-io', `${file}: cannot read the baseline: ${ex instanceof Error ? ex.message : String(ex)}`);
+    if (SafeFsError.is(ex, 'not-found')) return undefined;
+    throw new ProfileError('baseline-io', `${file}: cannot read the baseline: ${SafeFsError.is(ex) ? ex.detail : ex instanceof Error ? ex.message : String(ex)}`);
   }
   try {
     const parsed = JSON.parse(text) as ProfileResult;
@@ -48,12 +52,10 @@ export async function loadBaseline(file: string): Promise<ProfileResult | undefi
 /** Writes `result` atomically (temp file + rename). @throws ProfileError 'baseline-io'. */
 export async function saveBaseline(file: string, result: ProfileResult): Promise<void> {
   try {
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(result, null, 2) + '\n');
-    await rename(tmp, file);
+    // Write rule: exclusive random temp file + fsync + rename; a symlink at the baseline is refused.
+    await writeFileAtomic(file, JSON.stringify(result, null, 2) + '\n');
   } catch (ex) {
-    throw new ProfileError('baseline-io', `${file}: cannot save the baseline: ${ex instanceof Error ? ex.message : String(ex)}`);
+    throw new ProfileError('baseline-io', `${file}: cannot save the baseline: ${SafeFsError.is(ex) ? ex.detail : ex instanceof Error ? ex.message : String(ex)}`);
   }
 }
 

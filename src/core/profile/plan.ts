@@ -70,6 +70,20 @@ function inputSeed(seed: number, index: number): number {
  * @throws ProfileError 'bad-shape' for a `--shape` of the wrong rank, one that contradicts a fixed dim, or one
  *   naming no input; 'unsupported-input' for non-tensor or unsupported dtypes; 'bad-samples' for samples that do not fit.
  */
+/** Most input data generated for one run (all inputs of one batch). */
+export const MAX_INPUT_BYTES = 2 * 1024 ** 3;
+const DTYPE_BYTES: Record<string, number> = { float64: 8, int64: 8, uint64: 8, float32: 4, int32: 4, uint32: 4, float16: 2, int16: 2, uint16: 2, int8: 1, uint8: 1, bool: 1, string: 16 };
+
+function tensorBytes(p: { dims: readonly number[]; dtype: string }): number {
+  const elements = p.dims.reduce((a, b) => a * b, 1);
+  // Typed arrays and ONNX Runtime tensors hold fewer than 2^31 elements of any type.
+  return elements >= 2 ** 31 ? Number.POSITIVE_INFINITY : elements * (DTYPE_BYTES[p.dtype] ?? 8);
+}
+
+function formatGiB(bytes: number): string {
+  return Number.isFinite(bytes) ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : 'more than 2^31 elements';
+}
+
 export function planInputs(inputs: readonly TensorInfo[], batches: readonly number[], options: ShapeOptions = {}): InputsPlan {
   const names = new Set(inputs.map((i) => i.name));
   for (const key of Object.keys(options.shapes ?? {})) {
@@ -145,7 +159,17 @@ export function planInputs(inputs: readonly TensorInfo[], batches: readonly numb
   });
 
   const list = batchable ? [...batches] : [1];
-  const planned = list.map((batch) => ({ batch, inputs: resolve(batch) }));
+  // Bounded inputs (issue 11, class 7): a fixed dim ≥ 2^31 or a shape whose tensors need more than
+  // MAX_INPUT_BYTES is refused here, before a worker allocates it (it used to grow to the 8 GiB ceiling, 80 s).
+  // Larger batches of a sweep that would pass the limit are dropped with a note.
+  const sized = list.map((batch) => ({ batch, inputs: resolve(batch) })).map((p) => ({ ...p, bytes: p.inputs.reduce((sum, i) => sum + tensorBytes(i), 0) }));
+  const planned = sized.filter((p) => p.bytes <= MAX_INPUT_BYTES).map(({ batch, inputs: ins }) => ({ batch, inputs: ins }));
+  if (!planned.length) {
+    const first = sized[0]!;
+    const worst = [...first.inputs].sort((a, b) => tensorBytes(b) - tensorBytes(a))[0]!;
+    throw new ProfileError('bad-shape', `input '${worst.name}' has shape [${worst.dims.join(', ')}] (${worst.dtype}): ${formatGiB(tensorBytes(worst))} of input data, over the ${formatGiB(MAX_INPUT_BYTES)} limit for one run; give smaller dims with --dim/--shape`);
+  }
+  if (planned.length < sized.length) notes.add(`batch ${sized.filter((p) => p.bytes > MAX_INPUT_BYTES).map((p) => p.batch).join(', ')} skipped: inputs over ${formatGiB(MAX_INPUT_BYTES)}`);
   if (!batchable) {
     // The "batch" of a fixed model is its leading dim when all inputs agree on one.
     const leading = new Set(planned[0]!.inputs.map((p) => p.dims[0] ?? 1));

@@ -37,8 +37,21 @@ export const PROFILE_DEFAULTS = Object.freeze({
   maxWarmupMs: 10_000,
   /** With the default iteration count, a batch stops measuring after this long (big models). */
   maxMeasureMs: 15_000,
+  /**
+   * With the default iteration count, the whole sweep (warm-up + measurement of every batch) stays near this:
+   * each batch gets an equal share (issue 11, class 9: a 100k-node model took 6 × 15 s + warm-ups).
+   */
+  maxSweepMs: 30_000,
   timeoutMs: 600_000,
   maxRssBytes: 8 * 1024 ** 3,
+  /**
+   * Total time of a default profile (inspection, session, sweep, per-op profile), seconds. Each batch gets a
+   * share; the sweep stops when the next batch would not fit. Explicit `iterations` or `durationS` lift it.
+   */
+  timeBudgetS: 10,
+  /** The default sweep stops when samples/s gain less than this for `sweepPatience` steps in a row (Triton Model Analyzer's rule). */
+  sweepMinGain: 0.05,
+  sweepPatience: 2,
 });
 
 export interface ProfileOptions {
@@ -67,6 +80,11 @@ export interface ProfileOptions {
   costPerHour?: number;
   /** Profiled runs for the per-op table (0 skips it). */
   opProfileRuns?: number;
+  /**
+   * Total time budget in seconds (default {@link PROFILE_DEFAULTS.timeBudgetS}); 0 = none. Ignored when
+   * `iterations` or `durationS` is given (the caller asked for that much measuring).
+   */
+  timeBudgetS?: number;
   /** Directory of baselines (e.g. `<workspace>/.mlpreflight/profiles`); omit to neither compare nor save. */
   baselineDir?: string;
   /** Save this result as the new baseline (default true when `baselineDir` is set). */
@@ -104,6 +122,7 @@ function validate(o: ProfileOptions): void {
   positiveInt('opProfileRuns', o.opProfileRuns, { min: 0, max: 10_000 });
   if (typeof o.warmup === 'number') positiveInt('warmup', o.warmup, { min: 0, max: 1_000_000 });
   if (o.durationS !== undefined && !(o.durationS > 0 && o.durationS <= 3600)) throw new ProfileError('bad-option', `duration must be between 0 and 3600 s, got ${o.durationS}`);
+  if (o.timeBudgetS !== undefined && !(o.timeBudgetS >= 0 && o.timeBudgetS <= 86_400)) throw new ProfileError('bad-option', `time budget must be between 0 (none) and 86400 s, got ${o.timeBudgetS}`);
   if (o.budgetMs !== undefined && !(o.budgetMs > 0 && Number.isFinite(o.budgetMs))) throw new ProfileError('bad-option', `budget must be a positive number of ms, got ${o.budgetMs}`);
   if (o.costPerHour !== undefined && !(o.costPerHour >= 0 && Number.isFinite(o.costPerHour))) throw new ProfileError('bad-option', `cost per hour must be a non-negative number, got ${o.costPerHour}`);
   for (const b of o.batches ?? []) positiveInt('batch size', b, { max: 65_536 });
@@ -157,6 +176,11 @@ export function batchRunFrom(raw: { batch: number; samplesMs: ArrayLike<number>;
  *   do not fit; WorkerError for everything that happens in the worker (kinds `ep-unavailable`,
  *   `session-failed`, `run-failed`, `timeout`, `memory`, `aborted`, `crashed`, `ort-unavailable`, …).
  */
+/** Most ONNX Runtime trace events (nodes × profiled runs) the default per-op profile may produce. */
+export const MAX_TRACE_EVENTS = 300_000;
+/** Graphs with more nodes get no per-op profile unless `opProfileRuns` is given. */
+export const OP_PROFILE_MAX_NODES = 50_000;
+
 export async function profileModel(modelPath: string, options: ProfileOptions = {}): Promise<ProfileResult> {
   const started = performance.now();
   validate(options);
@@ -168,6 +192,10 @@ export async function profileModel(modelPath: string, options: ProfileOptions = 
   const batches = options.batches ? [...new Set(options.batches)].sort((a, b) => a - b) : defaultBatches(options.maxBatch ?? PROFILE_DEFAULTS.maxBatch);
   const plan = planInputs(inspection.inputs, batches, { dims: options.dims, shapes: options.shapes, samples, seed: options.seed ?? PROFILE_DEFAULTS.seed });
   const warmupMode = typeof options.warmup === 'number' ? 'fixed' : 'stable';
+  const countGiven = options.iterations !== undefined || options.durationS !== undefined;
+  const timeBudgetS = countGiven ? null : (options.timeBudgetS ?? PROFILE_DEFAULTS.timeBudgetS) || null;
+  // Only the default sweep stops early: a batch list the caller gave is run to the end.
+  const sweepStop = options.batches === undefined ? { minGain: PROFILE_DEFAULTS.sweepMinGain, patience: PROFILE_DEFAULTS.sweepPatience } : null;
   const settings: ProfileSettings = {
     ep,
     intraOpThreads: options.threads ?? 0,
@@ -180,8 +208,29 @@ export async function profileModel(modelPath: string, options: ProfileOptions = 
       : { mode: 'stable', tolerance: PROFILE_DEFAULTS.tolerance, windowMinIterations: PROFILE_DEFAULTS.windowMinIterations, windowMinMs: PROFILE_DEFAULTS.windowMinMs, maxWindows: PROFILE_DEFAULTS.maxWindows },
     seed: options.seed ?? PROFILE_DEFAULTS.seed,
     inputSource: Object.keys(samples).length ? 'file' : 'synthetic',
+    timeBudgetS,
+    sweepStop,
   };
-  const opProfileRuns = options.opProfileRuns ?? PROFILE_DEFAULTS.opProfileRuns;
+  // Bounded per-op profiling (issue 11, class 9): ONNX Runtime's trace holds one JSON event per node per run,
+  // ~0.5 KB each; a 100k-node model × 11 runs wrote a trace over 512 MB (4.2 GB RSS, 48 s, then unreadable).
+  // The default run count is cut so the trace stays under MAX_TRACE_EVENTS; an explicit --op-runs is honoured.
+  let opProfileRuns = options.opProfileRuns ?? PROFILE_DEFAULTS.opProfileRuns;
+  const nodes = Math.max(1, inspection.nodeCount);
+  if (options.opProfileRuns === undefined && nodes > OP_PROFILE_MAX_NODES) {
+    // The per-op profile needs a second session, which costs as much as the cold start (9 s at 100k nodes).
+    opProfileRuns = 0;
+    plan.notes.push(`per-op profile skipped: ${nodes.toLocaleString('en-US')} nodes (over ${OP_PROFILE_MAX_NODES.toLocaleString('en-US')}) need a second session and a trace of ${(nodes * (PROFILE_DEFAULTS.opProfileRuns + 1)).toLocaleString('en-US')} events; set --op-runs to force it`);
+  } else if (options.opProfileRuns === undefined && nodes * (opProfileRuns + 1) > MAX_TRACE_EVENTS) {
+    const fit = Math.floor(MAX_TRACE_EVENTS / nodes) - 1;
+    opProfileRuns = Math.max(0, fit);
+    plan.notes.push(opProfileRuns > 0
+      ? `per-op profile: ${opProfileRuns} run(s) instead of ${PROFILE_DEFAULTS.opProfileRuns}: ${nodes.toLocaleString('en-US')} nodes make a large trace (set --op-runs to choose)`
+      : `per-op profile skipped: ${nodes.toLocaleString('en-US')} nodes would make a trace of over ${MAX_TRACE_EVENTS.toLocaleString('en-US')} events (set --op-runs to force it)`);
+  }
+  // Bounded sweep: per-batch caps from the sweep's total budget (a fast model never reaches them).
+  const share = PROFILE_DEFAULTS.maxSweepMs / Math.max(1, plan.batches.length);
+  const measureCapMs = Math.round(Math.max(2_000, Math.min(PROFILE_DEFAULTS.maxMeasureMs, share * 0.75)));
+  const warmupCapMs = Math.round(Math.max(1_000, Math.min(PROFILE_DEFAULTS.maxWarmupMs, share * 0.25)));
   const traceDir = await mkdtemp(path.join(os.tmpdir(), 'mlp-profile-'));
   const request: ProfileRequest = {
     type: 'profile',
@@ -194,10 +243,13 @@ export async function profileModel(modelPath: string, options: ProfileOptions = 
     iterations: settings.iterations ?? 1,
     durationMs: options.durationS === undefined ? undefined : options.durationS * 1000,
     // An explicit --iterations is honoured whatever it takes; the default count is capped in time.
-    maxMeasureMs: options.iterations === undefined && options.durationS === undefined ? PROFILE_DEFAULTS.maxMeasureMs : undefined,
+    maxMeasureMs: !countGiven ? measureCapMs : undefined,
+    // What is left of the total budget once the model is inspected and the samples are read.
+    ...(timeBudgetS !== null ? { timeBudgetMs: Math.max(0, timeBudgetS * 1000 - (performance.now() - started)) } : {}),
+    ...(sweepStop ? { sweepStop: { ...sweepStop, ...(options.budgetMs !== undefined ? { latencyBudgetMs: options.budgetMs } : {}) } } : {}),
     warmup: settings.warmup.mode === 'fixed'
       ? { mode: 'fixed', iterations: settings.warmup.iterations }
-      : { mode: 'stable', tolerance: settings.warmup.tolerance, windowMinIterations: settings.warmup.windowMinIterations, windowMinMs: settings.warmup.windowMinMs, maxWindows: settings.warmup.maxWindows, maxMs: PROFILE_DEFAULTS.maxWarmupMs },
+      : { mode: 'stable', tolerance: settings.warmup.tolerance, windowMinIterations: settings.warmup.windowMinIterations, windowMinMs: settings.warmup.windowMinMs, maxWindows: settings.warmup.maxWindows, maxMs: warmupCapMs },
     // One extra run: the first profiled run is a warm-up and is not counted.
     opProfileRuns: opProfileRuns > 0 ? opProfileRuns + 1 : 0,
     traceDir,
@@ -224,7 +276,11 @@ export async function profileModel(modelPath: string, options: ProfileOptions = 
   for (const r of runs) {
     if (!r.warmup.stable) warnings.push(`batch ${r.batch}: latency did not stabilise within ${r.warmup.windows} warm-up windows (±${PROFILE_DEFAULTS.tolerance * 100} %); numbers may be noisy`);
     if (r.cov > 0.25) warnings.push(`batch ${r.batch}: high variation (CoV ${(r.cov * 100).toFixed(0)} %): other load on this machine, or too few iterations`);
-    if (settings.iterations !== null && r.iterations < settings.iterations) warnings.push(`batch ${r.batch}: stopped after ${(PROFILE_DEFAULTS.maxMeasureMs / 1000).toFixed(0)} s with ${r.iterations} of ${settings.iterations} iterations (give --iterations to run them all)`);
+    if (settings.iterations !== null && r.iterations < settings.iterations) {
+      warnings.push(timeBudgetS !== null
+        ? `batch ${r.batch}: ${r.iterations} of ${settings.iterations} iterations within its share of the ${timeBudgetS} s time budget (give --time-budget 0 or --iterations to run them all)`
+        : `batch ${r.batch}: stopped after ${(measureCapMs / 1000).toFixed(1)} s with ${r.iterations} of ${settings.iterations} iterations (give --iterations to run them all)`);
+    }
     if (r.iterations < 30) warnings.push(`batch ${r.batch}: only ${r.iterations} iterations; p99 and p99.9 are not meaningful below a few hundred`);
   }
   const budget = options.budgetMs === undefined ? null : budgetReport(runs, options.budgetMs);
@@ -257,7 +313,7 @@ export async function profileModel(modelPath: string, options: ProfileOptions = 
     firstRunMs: raw.runs[0]?.firstRunMs ?? 0,
     runs,
     sweep: plan.batchable
-      ? { batches: runs.map((r) => r.batch) }
+      ? { batches: runs.map((r) => r.batch), ...(raw.sweepStopped ? { stopped: raw.sweepStopped } : {}) }
       : { batches: runs.map((r) => r.batch), skipped: 'no input has a dynamic batch dim (or --shape fixed it): one run at the model\'s own batch' },
     peakRssBytes: peak,
     memory: {

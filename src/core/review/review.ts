@@ -39,7 +39,7 @@ export function itemFindings(item: ChecklistItemResult): Finding[] {
 }
 
 /** Runs the review of `root`. @throws ChecklistError for a missing folder or cancellation. */
-export async function runReview(root: string, options: { signal?: AbortSignal; version?: string; now?: () => Date } = {}): Promise<ReviewReport> {
+export async function runReview(root: string, options: { signal?: AbortSignal; version?: string; now?: () => Date; base?: string } = {}): Promise<ReviewReport> {
   const started = Date.now();
   const facts = await gatherFacts(root, options);
   const checklist = await evaluateFacts(facts, options);

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { ITEMS } from '../checklist/items';
-import { isInside, workspaceRelative } from '../paths';
+import { isInside, safeWorkspaceRelative, workspaceRelative } from '../paths';
 import type { Finding } from '../../shared/checklist';
 import { GENERATOR_MARK } from '../../shared/generator';
 import type { ReviewReport } from './review';
@@ -26,6 +26,11 @@ function ruleDescription(ruleId: string): { short: string; full: string } {
   const [area, rule] = ruleId.split('/');
   const text = `${area ?? ruleId}: ${(rule ?? '').replace(/-/g, ' ')}`;
   return { short: text, full: text };
+}
+
+/** A SARIF line/column: a positive safe integer (saved result files may hold anything). */
+function pos(n: number | undefined): number | undefined {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
 
 function uriOf(file: string, prefix: string): string {
@@ -49,23 +54,28 @@ export function toSarif(report: ReviewReport, options: SarifOptions = {}): Recor
       defaultConfiguration: { level: report.findings.find((f) => f.ruleId === id)!.level },
     };
   });
-  const result = (f: Finding) => ({
+  const result = (f: Finding) => {
+    // SARIF URI rule: artifactLocation.uri only from a workspace-relative path resolved here; a finding whose
+    // file is a URI (`javascript:`, `https://…`), absolute outside the workspace or `../` gets no location.
+    const file = f.file ? safeWorkspaceRelative(report.root, f.file) : undefined;
+    return {
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId)!,
     level: f.level,
-    message: { text: f.message },
-    ...(f.file
+    message: { text: f.file && !file ? `${f.message} (location refused: not a path inside the reviewed folder)` : f.message },
+    ...(file
       ? {
           locations: [{
             physicalLocation: {
-              artifactLocation: { uri: uriOf(f.file, prefix), uriBaseId: '%SRCROOT%' },
-              ...(f.line ? { region: { startLine: f.line, ...(f.column ? { startColumn: f.column } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), ...(f.endColumn ? { endColumn: f.endColumn } : {}) } } : {}),
+              artifactLocation: { uri: uriOf(file, prefix), uriBaseId: '%SRCROOT%' },
+              ...(pos(f.line) ? { region: { startLine: pos(f.line), ...(pos(f.column) ? { startColumn: pos(f.column) } : {}), ...(pos(f.endLine) ? { endLine: pos(f.endLine) } : {}), ...(pos(f.endColumn) ? { endColumn: pos(f.endColumn) } : {}) } } : {}),
             },
           }],
-          partialFingerprints: { primaryLocationLineHash: `${f.ruleId}:${f.file}:${f.line ?? 0}` },
+          partialFingerprints: { primaryLocationLineHash: `${f.ruleId}:${file}:${f.line ?? 0}` },
         }
       : {}),
-  });
+    };
+  };
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',

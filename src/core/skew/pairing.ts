@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SkewPair, SkewPairConfig } from '../../shared/skew';
 import { loadGeneratedIndexSync, readHeadSync } from '../generated';
+import { readTextFileSync, resolveInsideSync, SafeFsError } from '../safeFs';
 
 export const CONFIG_FILE = path.join('.mlpreflight', 'skew.json');
 
@@ -95,7 +96,7 @@ function commonDepth(pa: string[], pb: string[]): number {
 
 function readHead(file: string): string {
   try {
-    const fd = fs.openSync(file, 'r');
+    const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     try {
       const buf = Buffer.alloc(4096);
       const n = fs.readSync(fd, buf, 0, buf.length, 0);
@@ -212,9 +213,12 @@ export function readPairConfig(root: string): SkewPairConfig[] | undefined {
   const file = path.join(root, CONFIG_FILE);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+    // Read rule: a committed `.mlpreflight/skew.json -> /dev/zero` or `-> ../../x` is refused (regular file,
+    // realpath inside the workspace, at most 1 MiB), never read.
+    text = readTextFileSync(file, { root, maxBytes: 1024 * 1024, display: file });
+  } catch (ex) {
+    if (SafeFsError.is(ex, 'not-found')) return undefined;
+    throw new SkewConfigError(file, SafeFsError.is(ex) ? ex.detail : String(ex));
   }
   let raw: unknown;
   try {
@@ -253,6 +257,22 @@ export function discoverPairs(root: string, options: DiscoverOptions = {}): { pa
   const configured = fromConfig ?? (options.settingsPairs?.length ? options.settingsPairs : undefined);
   if (configured) {
     const source = fromConfig ? 'config' : 'settings';
+    const origin = fromConfig ? path.join(root, CONFIG_FILE) : 'setting mlPreflight.skew.pairs';
+    // Containment rule for configured paths: every training/serving path or glob and the model resolve inside
+    // the workspace folder (lexically and by realpath); an outside path is refused with a message.
+    configured.forEach((c, i) => {
+      for (const [key, list] of [['training', c.training], ['serving', c.serving], ['model', c.model ? [c.model] : []]] as const) {
+        for (const g of list) {
+          const literal = g.replace(/[*?[].*$/, '') || '.';
+          try {
+            resolveInsideSync(root, /[*?[]/.test(g) ? path.dirname(`${literal}x`) : g, g);
+          } catch (ex) {
+            if (SafeFsError.is(ex, 'outside')) throw new SkewConfigError(origin, `pairs[${i}].${key}: '${g}' ${ex.detail}`);
+            throw ex;
+          }
+        }
+      }
+    });
     const pairs = configured.map((c): SkewPair => {
       const training = [...new Set(c.training.flatMap((g) => expand(root, g, py)))];
       const serving = [...new Set(c.serving.flatMap((g) => expand(root, g, py)))];

@@ -9,6 +9,7 @@ import type { Parser } from 'web-tree-sitter';
 import { parse as parseYaml } from 'yaml';
 import type { SkewNote } from '../../shared/skew';
 import { isInside } from '../paths';
+import { readRegularFileSync, SafeFsError } from '../safeFs';
 import { indexModule, type ModuleIndex } from './moduleIndex';
 import { parsePython } from './pyAst';
 
@@ -128,9 +129,15 @@ export class SkewProject {
       }
       let bytes: Buffer;
       try {
-        bytes = fs.readFileSync(abs);
+        // Read rule (safeFs): regular file within the size limit; a path inside the workspace must stay inside it
+        // by realpath (a committed `x.py -> ../../secret` is refused). Explicit paths outside the root are the user's.
+        bytes = readRegularFileSync(abs, { maxBytes: this.maxBytes, root: this.root && isInside(this.root, abs) ? this.root : undefined });
       } catch (ex) {
-        notes.push({ file: abs, reason: 'unreadable', message: `${abs}: cannot read (${(ex as NodeJS.ErrnoException).code ?? 'io'})` });
+        if (SafeFsError.is(ex, 'too-large')) {
+          notes.push({ file: abs, reason: 'too-large', message: `${abs}: skipped, over the ${this.maxBytes}-byte limit (mlPreflight.skew.maxFileBytes)` });
+          return undefined;
+        }
+        notes.push({ file: abs, reason: 'unreadable', message: `${abs}: cannot read (${SafeFsError.is(ex) ? ex.detail : (ex as NodeJS.ErrnoException).code ?? 'io'})` });
         return undefined;
       }
       const head = bytes.subarray(0, 8192);
@@ -231,7 +238,9 @@ export class SkewProject {
       this.note({ file, reason: 'config-unreadable', message: `${file}: config file over the ${this.maxBytes}-byte limit, not read` });
     } else {
       try {
-        const text = fs.readFileSync(file, 'utf8');
+        // Read rule: a config path named in the code is untrusted: inside the workspace (realpath), regular, bounded.
+        if (this.root && !isInside(this.root, file)) throw new Error(`outside the workspace folder ${this.root}; not read`);
+        const text = readRegularFileSync(file, { maxBytes: this.maxBytes, root: this.root }).toString('utf8');
         value = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
       } catch (ex) {
         this.note({ file, reason: 'config-unreadable', message: `${file}: cannot parse config (${ex instanceof Error ? ex.message.split('\n')[0] : String(ex)})` });

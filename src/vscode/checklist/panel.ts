@@ -3,11 +3,10 @@
  * folder with evidence, explanations and action buttons. Same page rules as the inspector: CSP + nonce,
  * nothing posted before `webview/ready`, typed messages both ways, every string rendered as text.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isChecklistWebviewToHost, type ChecklistHostToWebview, type ChecklistWebviewToHost } from '../../shared/checklistProtocol';
 import { makeNonce, renderWebviewHtml } from '../../shared/webviewHtml';
-import { isInside } from '../../core/paths';
+import { resolveInsideSync, SafeFsError } from '../../core/safeFs';
 import type { Log } from '../log';
 import type { ChecklistService } from './service';
 
@@ -98,9 +97,12 @@ export class ChecklistPanel implements vscode.Disposable {
 
   /** Opens a workspace-relative file at a line; refuses paths outside the folder. */
   private async openFile(folder: vscode.WorkspaceFolder, rel: string, line?: number): Promise<void> {
-    const abs = path.resolve(folder.uri.fsPath, rel);
-    if (!isInside(folder.uri.fsPath, abs)) {
-      this.log.warn(`Checklist: refused to open ${rel} (outside ${folder.name})`);
+    let abs: string;
+    try {
+      // Containment by realpath, not by string: a committed symlink inside the folder may point outside it.
+      abs = resolveInsideSync(folder.uri.fsPath, rel);
+    } catch (ex) {
+      this.log.warn(`Checklist: refused to open ${rel} (${SafeFsError.is(ex) ? ex.detail : String(ex)})`);
       return;
     }
     const uri = vscode.Uri.file(abs);

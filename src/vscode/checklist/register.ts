@@ -18,6 +18,7 @@ import type { ModelIndex } from '../modelIndex';
 import type { ModelTreeProvider } from '../modelTree';
 import { ChecklistCommand } from './commandIds';
 import { ProposedContentProvider, PROPOSED_SCHEME, runEmit, type EmitRequest } from './emitFlow';
+import { confirmWriteIfUntrusted } from './trust';
 import { ChecklistPanel, type PanelActionHandler } from './panel';
 import { ChecklistService } from './service';
 import { ChecklistTreeSection } from './treeSection';
@@ -81,6 +82,8 @@ export function registerChecklist({ context, index, log, tree }: Deps): vscode.D
   const proposed = new ProposedContentProvider();
 
   const emit = async (request: EmitRequest) => {
+    // Workspace Trust: generating files writes into the workspace; untrusted workspaces confirm first.
+    if (!(await confirmWriteIfUntrusted('Generating serving files', 'ML Preflight would write a Dockerfile, server code or serving configs derived from a model in this workspace.'))) return undefined;
     const outcome = await runEmit(request, { index, log, proposed });
     if (outcome) void service.refresh();
     return outcome;
@@ -97,6 +100,8 @@ export function registerChecklist({ context, index, log, tree }: Deps): vscode.D
         ignoreFocusOut: true,
       }));
       if (!reason) return undefined;
+      // Workspace Trust: the mark is written to .mlpreflight/checklist.json; untrusted workspaces confirm first.
+      if (!(await confirmWriteIfUntrusted('Marking an item n/a', `ML Preflight would write the mark to .mlpreflight/checklist.json in ${folder.name}.`))) return undefined;
       await setNaMark(folder.uri.fsPath, itemId, { reason });
       log.info(`Checklist: marked ${itemId} n/a in ${folder.name}: ${reason}`);
       return await service.grade(folder);
@@ -109,6 +114,7 @@ export function registerChecklist({ context, index, log, tree }: Deps): vscode.D
   const clearNa = async (arg: unknown): Promise<ChecklistReport | undefined> => {
     try {
       const { itemId, folder } = itemTarget(service, arg);
+      if (!(await confirmWriteIfUntrusted('Clearing an n/a mark', `ML Preflight would rewrite .mlpreflight/checklist.json in ${folder.name}.`))) return undefined;
       await setNaMark(folder.uri.fsPath, itemId, null);
       return await service.grade(folder);
     } catch (ex) {

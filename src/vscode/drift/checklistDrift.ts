@@ -33,4 +33,11 @@ class ChecklistDriftRegistry {
   }
 }
 
-export const checklistDrift = new ChecklistDriftRegistry();
+/**
+ * One registry per extension host. The checklist and the drift features are separate bundles (dist/ext-*.js, see
+ * scripts/build.mjs) that each get their own copy of this module, so the instance lives on `globalThis` under a
+ * registered symbol, the one place both copies share.
+ */
+const KEY = Symbol.for('mlPreflight.checklistDrift');
+const holder = globalThis as unknown as Record<symbol, ChecklistDriftRegistry | undefined>;
+export const checklistDrift: ChecklistDriftRegistry = (holder[KEY] ??= new ChecklistDriftRegistry());

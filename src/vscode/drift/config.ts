@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_MAX_COLUMNS, DEFAULT_MAX_MEMORY_MB } from '../../core/data/limits';
 import { DEFAULT_MAX_ROWS } from '../../core/data/readDataset';
 import { DriftError } from '../../core/drift/computeDrift';
 import { parseOverride } from '../../core/drift/config';
@@ -8,6 +9,10 @@ import type { ColumnOverride } from '../../shared/drift';
 export interface DriftSettings {
   /** `mlPreflight.drift.maxRows`: refuse data files with more rows (keeps the extension host's memory bounded). */
   maxRows: number;
+  /** `mlPreflight.drift.maxColumns`: refuse data files with more columns. */
+  maxColumns: number;
+  /** `mlPreflight.drift.maxMemoryMb`: memory budget of a comparison (readers' allocation bound, worker RSS ceiling). */
+  maxMemoryMb: number;
   /** `mlPreflight.drift.driftShare`: share of drifted columns that means dataset drift. */
   driftShare: number;
   /** `mlPreflight.drift.mode`: `evidently` (default tests) or `tfdv`. */
@@ -23,6 +28,8 @@ export function readDriftSettings(scope?: vscode.ConfigurationScope): { settings
   const config = vscode.workspace.getConfiguration(DRIFT_SECTION, scope);
   const problems: string[] = [];
   const maxRows = config.get<unknown>('maxRows');
+  const maxColumns = config.get<unknown>('maxColumns');
+  const maxMemoryMb = config.get<unknown>('maxMemoryMb');
   const driftShare = config.get<unknown>('driftShare');
   const mode = config.get<unknown>('mode');
   const rawColumns = config.get<unknown>('columns');
@@ -40,6 +47,8 @@ export function readDriftSettings(scope?: vscode.ConfigurationScope): { settings
   return {
     settings: {
       maxRows: typeof maxRows === 'number' && Number.isInteger(maxRows) && maxRows >= 1 ? maxRows : DEFAULT_MAX_ROWS,
+      maxColumns: typeof maxColumns === 'number' && Number.isInteger(maxColumns) && maxColumns >= 1 ? maxColumns : DEFAULT_MAX_COLUMNS,
+      maxMemoryMb: typeof maxMemoryMb === 'number' && maxMemoryMb >= 64 ? maxMemoryMb : DEFAULT_MAX_MEMORY_MB,
       driftShare: typeof driftShare === 'number' && driftShare > 0 && driftShare <= 1 ? driftShare : 0.5,
       mode: mode === 'tfdv' ? 'tfdv' : 'evidently',
       columns,

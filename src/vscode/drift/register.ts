@@ -208,6 +208,8 @@ class DriftController implements vscode.Disposable {
               referenceName: refName,
               currentName: curName,
               maxRows: settings.maxRows,
+              maxColumns: settings.maxColumns,
+              maxMemoryMb: settings.maxMemoryMb,
               columns: config?.include,
               overrides: mergeOverrides(config?.columns, settings.columns),
               driftShare: config?.driftShare ?? settings.driftShare,

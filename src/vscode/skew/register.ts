@@ -14,8 +14,8 @@ interface Deps {
 
 const PYTHON: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }];
 
-export function registerSkew({ log }: Deps): vscode.Disposable[] {
-  const service = new SkewService(log);
+export function registerSkew({ context, log }: Deps): vscode.Disposable[] {
+  const service = new SkewService(log, path.join(context.extensionUri.fsPath, 'dist', 'skewWorker.js'));
   const diagnostics = new SkewDiagnostics(service);
   const lenses = new SkewCodeLensProvider(service);
   void service.refresh();

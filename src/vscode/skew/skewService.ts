@@ -5,10 +5,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { analyzePairs } from '../../core/skew/analyze';
-import { discoverPairs, SkewConfigError } from '../../core/skew/pairing';
+import { SkewConfigError } from '../../core/skew/pairing';
+import { SkewWorkerClient } from '../../core/skew/runSkewWorker';
 import { readTreatGeneratedAsOwn } from '../config';
-import { ModuleCache } from '../../core/skew/project';
 import type { SkewFinding, SkewNote, SkewPair } from '../../shared/skew';
 import { errorMessage, type Log } from '../log';
 import { readSkewConfig } from './config';
@@ -29,7 +28,8 @@ interface PairState {
 }
 
 export class SkewService implements vscode.Disposable {
-  private readonly cache = new ModuleCache();
+  /** Discovery (a directory walk) and analysis (tree-sitter) run in a worker thread, never on the host's. */
+  private readonly worker: SkewWorkerClient;
   private folders: FolderState[] = [];
   private results: PairState[] = [];
   private running: Promise<void> | undefined;
@@ -43,7 +43,9 @@ export class SkewService implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly log: Log) {
+  constructor(private readonly log: Log, workerPath: string) {
+    this.worker = new SkewWorkerClient({ workerPath });
+    this.disposables.push({ dispose: () => this.worker.dispose() });
     const watcher = vscode.workspace.createFileSystemWatcher('**/{*.py,*.yaml,*.yml,*.json,*.onnx}');
     const onFiles = (uri: vscode.Uri): void => {
       if (/[\\/](node_modules|\.git|\.venv|venv|__pycache__)[\\/]/.test(uri.fsPath)) return;
@@ -153,11 +155,11 @@ export class SkewService implements vscode.Disposable {
     const t0 = Date.now();
     if (!this.discovered) {
       this.discovered = true;
-      this.folders = (vscode.workspace.workspaceFolders ?? []).map((folder) => {
+      this.folders = await Promise.all((vscode.workspace.workspaceFolders ?? []).map(async (folder): Promise<FolderState> => {
         const config = readSkewConfig(folder.uri, (m) => this.log.warn(m));
         if (!config.enabled || folder.uri.scheme !== 'file') return { folder, pairs: [] };
         try {
-          const { pairs, truncated } = discoverPairs(folder.uri.fsPath, { settingsPairs: config.pairs, includeGenerated: readTreatGeneratedAsOwn(folder.uri) });
+          const { pairs, truncated } = await this.worker.discover(folder.uri.fsPath, config.pairs, readTreatGeneratedAsOwn(folder.uri));
           if (truncated) this.log.warn(`skew: ${folder.name}: stopped listing Python files at 20,000`);
           this.log.info(`skew: ${folder.name}: ${pairs.length} training/serving pair(s) (${pairs.map((p) => p.source).join(', ') || 'none'})`);
           return { folder, pairs };
@@ -166,14 +168,12 @@ export class SkewService implements vscode.Disposable {
           this.log.warn(`skew: ${error}`);
           return { folder, pairs: [], error };
         }
-      });
+      }));
       this.results = [];
     }
-    const open = new Map(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'file').map((d) => [d.uri.fsPath, d]));
-    const overlay = (f: string): string | undefined => {
-      const d = open.get(f);
-      return d && d.isDirty ? d.getText() : undefined;
-    };
+    // Unsaved contents of open files, sent to the worker with each analysis.
+    const overlay: Record<string, string> = {};
+    for (const d of vscode.workspace.textDocuments) if (d.uri.scheme === 'file' && d.isDirty) overlay[d.uri.fsPath] = d.getText();
     const next: PairState[] = [];
     for (const { folder, pairs } of this.folders) {
       const config = readSkewConfig(folder.uri);
@@ -185,7 +185,7 @@ export class SkewService implements vscode.Disposable {
           continue;
         }
         try {
-          const report = await analyzePairs([pair], { root: folder.uri.fsPath, overlay, cache: this.cache, maxFileBytes: config.maxFileBytes });
+          const report = await this.worker.analyze([pair], folder.uri.fsPath, overlay, config.maxFileBytes);
           const res = report.pairs[0];
           next.push({ pair: res?.pair ?? pair, root: folder.uri.fsPath, signature, findings: res?.findings ?? [], notes: report.notes });
           for (const n of report.notes) {
