@@ -63,6 +63,23 @@ function copyXssFixture(workspace) {
   return src;
 }
 
+/**
+ * Types `value` into code-server's simple file dialog. The dialog fills in its default folder once it has read it,
+ * replacing (or prefixing) what was typed before: type again until the field holds exactly `value`, saying so.
+ * @param {import('playwright-core').Locator} input
+ * @param {string} value
+ */
+async function fillFileDialog(input, value) {
+  for (let f = 1; ; f++) {
+    await input.fill(value);
+    await sleep(400);
+    const now = await input.inputValue();
+    if (now === value) return;
+    if (f >= 5) throw new Error(`the file dialog keeps "${now}" instead of ${value}`);
+    console.log(`    (refill ${f}: the file dialog replaced the typed path with "${now}")`);
+  }
+}
+
 /** @param {string} name */
 async function shot(name) {
   await page?.screenshot({ path: path.join(SHOTS, `${name}.png`) });
@@ -320,6 +337,24 @@ try {
     return `${rootText}; webview shows ${await frame.locator('details.item').count()} items`;
   });
 
+  await rec.check('before any comparison, the tree\'s "Data drift" row shows the checklist\'s drift result (not "not run") and offers its pair', async () => {
+    const checklistRoot = p.locator(sel.treeRow, { hasText: /Checklist.*\d+ items? fails?/ }).first();
+    if (await checklistRoot.isVisible() && (await checklistRoot.getAttribute('aria-expanded')) === 'true') await checklistRoot.locator('.monaco-tl-twistie').click();
+    const row = p.locator(sel.treeRow, { hasText: /Data drift/ }).first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    while (!/checklist: \d+ drifted column/.test(text)) {
+      if (Date.now() > deadline) throw new Error(`the Data drift row reads "${text}"`);
+      await sleep(300);
+      text = ((await row.textContent()) ?? '').trim();
+    }
+    if ((await row.locator('.codicon-warning').count()) !== 1) throw new Error('the Data drift row has no warning icon for drifting columns');
+    const hint = p.locator(sel.treeRow, { hasText: /Compare data\/reference\.csv → data\/current\.csv \(the checklist's pair\)/ }).first();
+    await hint.waitFor({ state: 'visible', timeout: 10_000 });
+    return `"${text}"; offers "${((await hint.textContent()) ?? '').trim()}"`;
+  });
+
   await rec.check('Explorer "Set as Drift Reference/Current" opens the drift report: sortable table, histogram, tree verdict', async () => {
     await closeAllEditors(p);
     await runCommand(p, 'View: Show Explorer');
@@ -406,16 +441,7 @@ try {
         const title = ((await p.locator('.quick-input-widget .quick-input-title').textContent().catch(() => '')) ?? '').trim();
         // A second model (a generated copy listed as the user's) would make the flow ask which model: the bug.
         if (/which model/i.test(title)) throw new Error(`Generate asked "${title}": the workspace lists more than one model`);
-        // The dialog fills in its default folder once it has read it; a value typed before that is replaced.
-        const target = `${out}/`;
-        for (let f = 1; ; f++) {
-          await input.fill(target);
-          await sleep(400);
-          const value = await input.inputValue();
-          if (value === target) break;
-          if (f >= 5) throw new Error(`the file dialog keeps "${value}" instead of ${target}`);
-          console.log(`    (refill ${f}: the file dialog replaced the typed folder with "${value}")`);
-        }
+        await fillFileDialog(input, `${out}/`);
         const message = (await p.locator('.quick-input-widget .quick-input-message').textContent().catch(() => '')) ?? '';
         if (/does not exist/i.test(message) && attempt < 4) {
           console.log(`    (retry ${attempt}: the file dialog says "${message.trim()}" for ${out}; its file service lags the disk)`);
@@ -489,6 +515,42 @@ try {
     return `${runs}/${runs} runs (${results.join(', ')} ms): max_batch_size ${expectedBatch} from ${saved[0]}; diff shown and confirmed before overwriting; grades unchanged ("${gradesAfter}"); ${modelsText}`;
   }, 90_000 + 25_000 * (Math.max(1, Number(process.env.MLP_E2E_GENERATE_RUNS) || 1) - 1));
 
+  await rec.check('"ML Preflight: Compare Models" on two models shows the breaking change first', async () => {
+    if (xssCopied instanceof Error) throw xssCopied;
+    await closeAllEditors(p);
+    // The inspector's model is the new side; fixtures/xss.onnx (kept out of the tree by the workspace setting)
+    // is the old one, picked with "Browse…" in code-server's simple file dialog.
+    await quickOpen(p, MODEL);
+    await expectInspectorShowsModel();
+    await runCommand(p, 'ML Preflight: Compare Models');
+    const browse = p.locator(sel.quickRow, { hasText: 'Browse…' }).first();
+    await browse.waitFor({ state: 'visible', timeout: 15_000 });
+    await shot('11-compare-models-pick');
+    await browse.click();
+    const file = path.join(run.workspace, 'fixtures', 'xss.onnx');
+    const input = p.locator(sel.quickInput);
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await fillFileDialog(input, file);
+    await p.keyboard.press('Enter');
+    await p.locator(sel.activeTab, { hasText: `Diff: xss.onnx → ${MODEL}` }).waitFor({ state: 'visible', timeout: 30_000 });
+    const frame = webviewFrame(p);
+    await frame.locator('#app[data-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });
+    const verdict = ((await frame.locator('.verdict').textContent()) ?? '').trim();
+    if (!/^\d+ breaking changes? for clients of the deployed model/.test(verdict)) throw new Error(`verdict reads "${verdict}"`);
+    const rows = frame.locator('table.changes tbody tr');
+    const classes = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('class') ?? ''));
+    if (classes.length === 0) throw new Error('no contract change listed');
+    if (classes[0] !== 'change s-breaking') throw new Error(`the first change row is "${classes[0]}", not breaking`);
+    const firstNonBreaking = classes.findIndex((c) => c !== 'change s-breaking');
+    if (firstNonBreaking >= 0 && classes.slice(firstNonBreaking).includes('change s-breaking')) throw new Error('a breaking change comes after a non-breaking one');
+    if ((await frame.locator('table.io td.changed').count()) === 0) throw new Error('no changed cell marked in the IO table');
+    const pwned = await frame.locator('body').evaluate(() => /** @type {any} */ (window).__pwned);
+    if (pwned !== undefined) throw new Error(`a model string ran in the diff webview: window.__pwned = ${pwned}`);
+    const first = ((await rows.first().textContent()) ?? '').trim().slice(0, 120);
+    await shot('12-compare-models');
+    return `${verdict}; first row: ${first}`;
+  });
+
   if (process.env.MLP_UPDATE_SCREENSHOTS) {
     await rec.check('screenshots of every view in the dark and the light theme (media/screenshots/*-dark.png, *-light.png)', async () => {
       const settingsFile = path.join(run.workspace, '.vscode', 'settings.json');
@@ -541,51 +603,15 @@ try {
         await ready();
         await snap(`drift-${theme}`);
         await closeAllEditors(p);
-        await quickOpen(p, 'app.py');
-        await p.locator('.part.editor .codelens-decoration', { hasText: 'Normalize std' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        await quickOpen(p, 'serving/app.py');
+        await p.locator(sel.activeTab, { hasText: 'app.py' }).waitFor({ state: 'visible' });
+        await p.locator('.part.editor .codelens-decoration', { hasText: 'Normalize std' }).first().waitFor({ state: 'visible', timeout: 45_000 });
         await snap(`skew-${theme}`);
       }
       fs.writeFileSync(settingsFile, JSON.stringify(base, null, 2));
       return `wrote ${written.length}: ${written.join(', ')}`;
     }, 240_000);
   }
-
-  await rec.check('"ML Preflight: Compare Models" on two models shows the breaking change first', async () => {
-    if (xssCopied instanceof Error) throw xssCopied;
-    await closeAllEditors(p);
-    // The inspector's model is the new side; fixtures/xss.onnx (kept out of the tree by the workspace setting)
-    // is the old one, picked with "Browse…" in code-server's simple file dialog.
-    await quickOpen(p, MODEL);
-    await expectInspectorShowsModel();
-    await runCommand(p, 'ML Preflight: Compare Models');
-    const browse = p.locator(sel.quickRow, { hasText: 'Browse…' }).first();
-    await browse.waitFor({ state: 'visible', timeout: 15_000 });
-    await shot('11-compare-models-pick');
-    await browse.click();
-    const file = path.join(run.workspace, 'fixtures', 'xss.onnx');
-    const input = p.locator(sel.quickInput);
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(file);
-    await sleep(500);
-    await p.keyboard.press('Enter');
-    await p.locator(sel.activeTab, { hasText: `Diff: xss.onnx → ${MODEL}` }).waitFor({ state: 'visible', timeout: 30_000 });
-    const frame = webviewFrame(p);
-    await frame.locator('#app[data-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });
-    const verdict = ((await frame.locator('.verdict').textContent()) ?? '').trim();
-    if (!/^\d+ breaking changes? for clients of the deployed model/.test(verdict)) throw new Error(`verdict reads "${verdict}"`);
-    const rows = frame.locator('table.changes tbody tr');
-    const classes = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('class') ?? ''));
-    if (classes.length === 0) throw new Error('no contract change listed');
-    if (classes[0] !== 'change s-breaking') throw new Error(`the first change row is "${classes[0]}", not breaking`);
-    const firstNonBreaking = classes.findIndex((c) => c !== 'change s-breaking');
-    if (firstNonBreaking >= 0 && classes.slice(firstNonBreaking).includes('change s-breaking')) throw new Error('a breaking change comes after a non-breaking one');
-    if ((await frame.locator('table.io td.changed').count()) === 0) throw new Error('no changed cell marked in the IO table');
-    const pwned = await frame.locator('body').evaluate(() => /** @type {any} */ (window).__pwned);
-    if (pwned !== undefined) throw new Error(`a model string ran in the diff webview: window.__pwned = ${pwned}`);
-    const first = ((await rows.first().textContent()) ?? '').trim().slice(0, 120);
-    await shot('12-compare-models');
-    return `${verdict}; first row: ${first}`;
-  });
 
   await rec.check('inspector webview loads without CSP violations', async () => {
     if (cspViolations.length) throw new Error(cspViolations.slice(0, 5).join('\n'));
