@@ -207,6 +207,18 @@ try {
     return `image ${dtype} ${shape}; ${bars} op types (first: ${firstOp})`;
   }
 
+  /**
+   * Opens the example model in the inspector through "Inspect Model" (its quick pick lists the tree's models), not
+   * Quick Open: after Generate, the recently opened deploy/…/classifier/config.pbtxt ranks first for "classifier.onnx".
+   */
+  async function inspectViaCommand() {
+    await runCommand(p, 'ML Preflight: Inspect Model');
+    await p.locator(sel.quickRow, { hasText: MODEL }).first().waitFor({ state: 'visible' });
+    await p.locator(sel.quickInput).fill(MODEL);
+    await p.keyboard.press('Enter');
+    await p.locator(sel.activeTab, { hasText: MODEL }).waitFor({ state: 'visible' });
+  }
+
   await rec.check(`Quick Open ${MODEL} opens the ONNX Model Inspector`, async () => {
     await closeAllEditors(p);
     const start = performance.now();
@@ -520,7 +532,7 @@ try {
     await closeAllEditors(p);
     // The inspector's model is the new side; fixtures/xss.onnx (kept out of the tree by the workspace setting)
     // is the old one, picked with "Browse…" in code-server's simple file dialog.
-    await quickOpen(p, MODEL);
+    await inspectViaCommand();
     await expectInspectorShowsModel();
     await runCommand(p, 'ML Preflight: Compare Models');
     const browse = p.locator(sel.quickRow, { hasText: 'Browse…' }).first();
@@ -578,12 +590,7 @@ try {
         if (!(await models.isVisible())) await p.locator(sel.activityItem('ML Preflight')).first().click();
         await models.waitFor({ state: 'visible' });
         await snap(`tree-${theme}`, p.locator(sel.sidebar));
-        // Through the command, not Quick Open: recently opened generated files (…/classifier/config.pbtxt) rank first there.
-        await runCommand(p, 'ML Preflight: Inspect Model');
-        await p.locator(sel.quickRow, { hasText: MODEL }).first().waitFor({ state: 'visible' });
-        await p.locator(sel.quickInput).fill(MODEL);
-        await p.keyboard.press('Enter');
-        await p.locator(sel.activeTab, { hasText: MODEL }).waitFor({ state: 'visible' });
+        await inspectViaCommand();
         await ready();
         await snap(`inspector-${theme}`);
         await closeAllEditors(p);
@@ -603,7 +610,7 @@ try {
         await ready();
         await snap(`drift-${theme}`);
         await closeAllEditors(p);
-        await quickOpen(p, 'serving/app.py');
+        await quickOpen(p, 'app.py');
         await p.locator(sel.activeTab, { hasText: 'app.py' }).waitFor({ state: 'visible' });
         await p.locator('.part.editor .codelens-decoration', { hasText: 'Normalize std' }).first().waitFor({ state: 'visible', timeout: 45_000 });
         await snap(`skew-${theme}`);
