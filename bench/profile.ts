@@ -10,7 +10,9 @@
  *    run) is reported too, without a target: there the timer and the event loop are a visible part of a run.
  * 2. Wall time of the default profile of the example model (`ml-preflight profile … --no-baseline`, batch sweep
  *    1…32, 200 iterations, stable warm-up, per-op profile): target ≤ 15 s on 2 cores.
- * 3. WebGPU: one run on the example model with `--ep webgpu`, reported as measured or with the reason it is not
+ * 3. Wall time of the default (bounded) profile of a ResNet-18-sized model (bench/resnet18.ts), against a raw
+ *    ORT loop running the same batches and iteration counts: target ≤ 12 s on 2 cores.
+ * 4. WebGPU: one run on the example model with `--ep webgpu`, reported as measured or with the reason it is not
  *    available (no GPU here).
  *
  * Needs `npm run build` (the worker bundle and the CLI). Exit status 1 when a target is missed.
@@ -27,6 +29,7 @@ import { promisify } from 'node:util';
 import { profileModel } from '../src/core/profile/profile';
 import { WorkerError } from '../src/core/runtime/workerClient';
 import { DT, graph, model, node, tensor, tensorInfo } from '../test/support/onnxBuilder';
+import { resnet18Model } from './resnet18';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, '..');
@@ -40,6 +43,7 @@ const ITERATIONS = quick ? 150 : 300;
 const WARMUP = 50;
 const TARGET_OVERHEAD = 0.02;
 const TARGET_WALL_S = 15;
+const TARGET_RESNET_S = 12;
 
 /** x[128, 512] through 8 MatMuls with [512, 512] weights: ~270 MFLOP, a few ms per run on 2 cores. */
 function matmulModel(): Uint8Array {
@@ -78,6 +82,28 @@ const [file, name, dimsText, iterations, warmup] = process.argv.slice(2);
   const lo = Math.floor(h);
   const p50 = samples[lo] + (h - lo) * (samples[Math.min(lo + 1, samples.length - 1)] - samples[lo]);
   process.stdout.write(JSON.stringify({ p50 }) + '\\n');
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+/**
+ * The same work as a profile, with nothing around it: one session (default threads), then per batch the same
+ * warm-up and timed iteration counts the profile ran, back to back. Argv: file, input, dims of one sample
+ * (e.g. 3x224x224), then batch:runs pairs.
+ */
+const RAW_SWEEP = `
+const ort = require(${JSON.stringify(require.resolve('onnxruntime-node'))});
+const [file, name, dimsText, ...plan] = process.argv.slice(2);
+(async () => {
+  const t0 = performance.now();
+  const session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+  const sample = dimsText.split('x').map(Number);
+  for (const step of plan) {
+    const [batch, runs] = step.split(':').map(Number);
+    const dims = [batch, ...sample];
+    const feeds = { [name]: new ort.Tensor('float32', new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5), dims) };
+    for (let i = 0; i < runs; i++) await session.run(feeds);
+  }
+  process.stdout.write(JSON.stringify({ wallMs: performance.now() - t0 }) + '\\n');
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
@@ -144,6 +170,20 @@ async function main(): Promise<void> {
   const wallS = (performance.now() - t0) / 1000;
   const def = JSON.parse(cli.stdout) as { runs: Array<{ batch: number }>; wallMs: number; settings: { iterations: number } };
 
+  // The default profile of a ResNet-18-sized model (11.7 M parameters, conv stack, 1×3×224×224): the bounded
+  // run (time budget, sweep stop) must end within TARGET_RESNET_S on this machine, with the same statistical rules.
+  const resnet = path.join(DATA, 'resnet18.onnx');
+  await writeFile(resnet, resnet18Model());
+  const r0 = performance.now();
+  const resnetRun = await run(process.execPath, [CLI, 'profile', resnet, '--json', '--no-baseline'], { maxBuffer: 64 << 20 });
+  const resnetS = (performance.now() - r0) / 1000;
+  const rj = JSON.parse(resnetRun.stdout) as { runs: Array<{ batch: number; iterations: number; p50: number; samplesPerSecond: number; warmup: { iterations: number; stable: boolean } }>; sweep: { stopped?: { reason: string } }; opProfile: { runs: number } | null; wallMs: number };
+  const rawSweep = path.join(DATA, 'rawSweep.cjs');
+  await writeFile(rawSweep, RAW_SWEEP);
+  const steps = rj.runs.map((x, i) => `${x.batch}:${x.iterations + x.warmup.iterations + 1 + (i === 0 && rj.opProfile ? rj.opProfile.runs + 1 : 0)}`);
+  const raw = await run(process.execPath, [rawSweep, resnet, 'input', '3x224x224', ...steps], { maxBuffer: 1 << 20 });
+  const rawS = (JSON.parse(raw.stdout.trim()) as { wallMs: number }).wallMs / 1000;
+
   let webgpu: string;
   try {
     const r = await profileModel(EXAMPLE, { workerPath: WORKER, ep: 'webgpu', iterations: 100, batches: [1, 8], opProfileRuns: 0 });
@@ -164,6 +204,10 @@ async function main(): Promise<void> {
   const wallPass = wallS <= TARGET_WALL_S;
   if (!wallPass) failures.push(`default profile took ${wallS.toFixed(1)} s > ${TARGET_WALL_S} s`);
   console.log(`| default profile of the example (CLI, batches ${def.runs.map((x) => x.batch).join('/')}, ${def.settings.iterations} iterations each, per-op trace) | | | wall ${wallS.toFixed(1)} s (profile ${(def.wallMs / 1000).toFixed(1)} s) | ≤ ${TARGET_WALL_S} s: ${wallPass ? 'PASS' : 'FAIL'} |`);
+  const resnetPass = resnetS <= TARGET_RESNET_S;
+  if (!resnetPass) failures.push(`default profile of the ResNet-18-sized model took ${resnetS.toFixed(1)} s > ${TARGET_RESNET_S} s`);
+  const stopped = rj.sweep.stopped ? `, sweep stopped: ${rj.sweep.stopped.reason}` : '';
+  console.log(`| default profile of a ResNet-18-sized model (CLI, 11.7 M params, 1×3×224×224; batches ${rj.runs.map((x) => `${x.batch} (${x.iterations} it${x.warmup.stable ? '' : ', not stable'})`).join(' / ')}${stopped}) | raw ORT loop of the same runs: ${rawS.toFixed(1)} s | | wall ${resnetS.toFixed(1)} s (${(resnetS / rawS).toFixed(2)}× the raw loop) | ≤ ${TARGET_RESNET_S} s: ${resnetPass ? 'PASS' : 'FAIL'} |`);
   console.log(`| WebGPU, example model | | | ${webgpu.replace(/\|/g, '\\|')} | info |`);
   console.log('\nPer-round p50 (ms):');
   for (const r of rows) console.log(`  ${r.model}: raw ${r.raw.map(fmt).join(', ')}; harness ${r.harness.map(fmt).join(', ')}`);

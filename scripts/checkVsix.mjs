@@ -77,7 +77,7 @@ await rec.check('the VSIX holds the bundles and only the linux-x64 ONNX Runtime 
   if (!entries.length) throw new Error('no VSIX to look into');
   const required = [
     'extension/package.json', 'extension/readme.md', 'extension/LICENSE.txt',
-    'extension/dist/extension.js', 'extension/dist/ext-checklist.js', 'extension/dist/ext-drift.js', 'extension/dist/ext-skew.js', 'extension/dist/worker.js', 'extension/dist/cli.js', 'extension/dist/cli.mjs', 'extension/dist/webview/model.js', 'extension/dist/webview/profile.js', 'extension/dist/webview/drift.js', 'extension/dist/webview/checklist.js', 'extension/dist/driftWorker.js', 'extension/dist/skewWorker.js',
+    'extension/dist/extension.js', 'extension/dist/ext-checklist.js', 'extension/dist/ext-drift.js', 'extension/dist/ext-skew.js', 'extension/dist/ext-diff.js', 'extension/dist/worker.js', 'extension/dist/cli.js', 'extension/dist/cli.mjs', 'extension/dist/webview/model.js', 'extension/dist/webview/profile.js', 'extension/dist/webview/drift.js', 'extension/dist/webview/checklist.js', 'extension/dist/driftWorker.js', 'extension/dist/skewWorker.js',
     'extension/media/icons/preflight.svg', 'extension/media/webview/base.css', 'extension/media/webview/model.css', 'extension/media/webview/profile.css', 'extension/media/webview/drift.css', 'extension/media/webview/checklist.css',
     'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
     'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',

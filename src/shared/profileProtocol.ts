@@ -5,6 +5,7 @@
  * the tab is hidden and shown, since `retainContextWhenHidden` is off).
  */
 import type { ProfileResult } from './profileResult';
+import type { BatchSummary } from './workerProtocol';
 
 /** webview → host. */
 export type ProfileWebviewToHost =
@@ -16,8 +17,11 @@ export type ProfileWebviewToHost =
 
 /** host → webview. */
 export type ProfileHostToWebview =
-  /** A profile of `file` is running; `message` says which phase. */
-  | { type: 'profile/running'; file: string; message: string }
+  /**
+   * A profile of `file` is running; `message` says which phase. `partial`: the batch sizes finished so far
+   * (streamed as each one ends); `elapsedS`/`budgetS`: time spent and the run's time budget (none: undefined).
+   */
+  | { type: 'profile/running'; file: string; message: string; partial?: BatchSummary[]; elapsedS?: number; budgetS?: number }
   | { type: 'profile/show'; file: string; result: ProfileResult }
   | { type: 'profile/error'; file: string; kind: string; message: string };
 

@@ -15,7 +15,7 @@ const options = { onRerun: () => post({ type: 'profile/rerun' }), onOpenBaseline
 function handle(message: ProfileHostToWebview): void {
   switch (message.type) {
     case 'profile/running':
-      renderRunning(app, message.file, message.message);
+      renderRunning(app, message.file, message.message, message);
       break;
     case 'profile/show':
       render(app, message.file, message.result, options);

@@ -12,6 +12,7 @@
 import { formatBytes, baseName } from '../../src/shared/format';
 import { formatChange, formatLatencyMs, formatRate } from '../../src/shared/profileFormat';
 import type { BatchRun, MetricDelta, ProfileResult } from '../../src/shared/profileResult';
+import type { BatchSummary } from '../../src/shared/workerProtocol';
 import { h, type Child } from '../shared/dom';
 import { latencyChart, sweepChart } from './charts';
 import { canRetry, errorTitle, stabilityWarning } from './format';
@@ -219,15 +220,27 @@ export function render(root: HTMLElement, file: string, r: ProfileResult, option
   setState(root, 'ready');
 }
 
-export function renderRunning(root: HTMLElement, file: string, message: string): void {
+/**
+ * The running state: a status banner (phase, time spent against the budget) over the previous result, and
+ * the batch sizes finished so far in a table of their own (partial results, streamed as each one ends).
+ */
+export function renderRunning(root: HTMLElement, file: string, message: string, progress: { partial?: readonly BatchSummary[]; elapsedS?: number; budgetS?: number } = {}): void {
   const doc = root.ownerDocument;
+  const time = progress.elapsedS === undefined ? '' : ` (${progress.elapsedS.toFixed(0)} s${progress.budgetS ? ` of ≤ ${progress.budgetS} s` : ''})`;
+  const text = `Profiling ${baseName(file)}: ${message}${time}`;
   // Keep the previous result visible under a banner while a new run goes.
-  const banner = root.querySelector<HTMLElement>('#running');
-  const started = Number(banner?.dataset.started) || Date.now();
-  const elapsed = Math.round((Date.now() - started) / 1000);
-  const text = `Profiling ${baseName(file)}: ${message}${elapsed >= 1 ? ` · ${elapsed} s elapsed` : ''}`;
+  const banner = root.querySelector('#running');
   if (banner) banner.textContent = text;
-  else root.prepend(h(doc, 'p', { id: 'running', class: 'status running', role: 'status', 'data-started': String(started) }, text));
+  else root.prepend(h(doc, 'p', { id: 'running', class: 'status', role: 'status' }, text));
+  const rows = (progress.partial ?? []).map((x) => h(doc, 'tr', {},
+    h(doc, 'td', { class: 'num' }, String(x.batch)), h(doc, 'td', { class: 'num' }, String(x.iterations)),
+    h(doc, 'td', { class: 'num' }, formatLatencyMs(x.p50)), h(doc, 'td', { class: 'num' }, formatLatencyMs(x.p90)), h(doc, 'td', { class: 'num' }, formatLatencyMs(x.p99)),
+    h(doc, 'td', { class: 'num' }, formatRate(x.samplesPerSecond)), h(doc, 'td', {}, x.stable ? 'stable' : 'not stable')));
+  root.querySelector('#partial')?.remove();
+  if (rows.length) {
+    const section = card(doc, 'partial', 'Finished so far', table(doc, ['batch', 'iterations', 'p50', 'p90', 'p99', 'samples/s', 'warm-up'], rows as HTMLTableRowElement[]));
+    root.querySelector('#running')!.after(section);
+  }
   setState(root, 'running');
 }
 

@@ -10,6 +10,10 @@ export interface ProfileConfig {
   maxBatch: number;
   /** `mlPreflight.profile.iterations`: timed iterations per batch. */
   iterations: number;
+  /** Whether the user set `mlPreflight.profile.iterations` (then the time budget does not apply). */
+  iterationsSet: boolean;
+  /** `mlPreflight.profile.timeBudgetSeconds`: total time of a profile, 0 = none. */
+  timeBudgetS: number;
   /** `mlPreflight.profile.threads`: intra-op threads, 0 = ONNX Runtime's default. */
   threads: number;
   /** `mlPreflight.profile.dims`: values of named dynamic dims. */
@@ -36,6 +40,11 @@ function positive(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
+/** Whether a setting has a value at any level other than its default. */
+function isSet(i: { globalValue?: unknown; workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined): boolean {
+  return i !== undefined && (i.globalValue !== undefined || i.workspaceValue !== undefined || i.workspaceFolderValue !== undefined);
+}
+
 /** Reads and sanitizes the profiler settings for `scope` (the model's workspace folder). */
 export function readProfileConfig(scope?: vscode.ConfigurationScope): ProfileConfig {
   const c = vscode.workspace.getConfiguration('mlPreflight', scope);
@@ -50,6 +59,8 @@ export function readProfileConfig(scope?: vscode.ConfigurationScope): ProfileCon
     ep: EPS.includes(ep as ExecutionProvider) ? (ep as ExecutionProvider) : 'cpu',
     maxBatch: int(c.get('profile.maxBatch'), PROFILE_DEFAULTS.maxBatch, 1, 4096),
     iterations: int(c.get('profile.iterations'), PROFILE_DEFAULTS.iterations, 1, 1_000_000),
+    iterationsSet: isSet(c.inspect('profile.iterations')),
+    timeBudgetS: int(c.get('profile.timeBudgetSeconds'), PROFILE_DEFAULTS.timeBudgetS, 0, 86_400),
     threads: int(c.get('profile.threads'), 0, 0, 1024),
     dims,
     budgetMs: positive(c.get('latencyBudgetMs')),

@@ -14,6 +14,7 @@ import { baselineDir, loadBaseline } from '../../core/profile/baseline';
 import { ProfileError } from '../../core/profile/errors';
 import { profileModel, type ProfileOptions } from '../../core/profile/profile';
 import { WorkerError } from '../../core/runtime/workerClient';
+import type { BatchSummary } from '../../shared/workerProtocol';
 import { formatLatencyMs } from '../../shared/profileFormat';
 import type { ProfileResult } from '../../shared/profileResult';
 import { displayName } from '../inspectUri';
@@ -124,11 +125,15 @@ async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverr
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
         let done = 0;
+        const partial: BatchSummary[] = [];
+        const t0 = performance.now();
         try {
           return await profileModel(uri.fsPath, {
             ep: config.ep,
             maxBatch: config.maxBatch,
-            iterations: config.iterations,
+            // Only a count the user set lifts the time budget (core rule): the default is left to the budget.
+            iterations: config.iterationsSet ? config.iterations : undefined,
+            timeBudgetS: config.timeBudgetS,
             threads: config.threads,
             dims: config.dims,
             budgetMs: config.budgetMs,
@@ -141,8 +146,9 @@ async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverr
             onProgress: (p) => {
               const increment = p.total ? ((p.done - done) / p.total) * 100 : 0;
               done = p.done;
+              if (p.phase === 'batch-done' && p.summary) partial.push(p.summary);
               progress.report({ message: p.message, increment: increment > 0 ? increment : undefined });
-              panel.running(p.message);
+              panel.running(p.message, { partial: [...partial], elapsedS: (performance.now() - t0) / 1000, budgetS: config.timeBudgetS || undefined });
             },
           });
         } finally {

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isProfileWebviewToHost, type ProfileHostToWebview, type ProfileWebviewToHost } from '../../shared/profileProtocol';
+import type { BatchSummary } from '../../shared/workerProtocol';
 import type { ProfileResult } from '../../shared/profileResult';
 import { makeNonce, renderWebviewHtml } from '../../shared/webviewHtml';
 import type { Log } from '../log';
@@ -65,8 +66,9 @@ export class ProfileResultsPanel implements vscode.Disposable {
     );
   }
 
-  running(message: string): void {
-    this.post({ type: 'profile/running', file: this.file(), message });
+  /** Shows `message` over the previous result, with the batch sizes finished so far (`partial`) and the time spent. */
+  running(message: string, progress: { partial?: BatchSummary[]; elapsedS?: number; budgetS?: number } = {}): void {
+    this.post({ type: 'profile/running', file: this.file(), message, ...progress });
   }
 
   show(result: ProfileResult): void {
