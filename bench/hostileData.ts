@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   console.log(`| **all** | ${order.map((o) => counts.get(o)).join(' | ')} |`);
   console.log(`\nslowest case: ${slowest.ms.toFixed(0)} ms (${cases[slowest.i]?.name ?? '-'}); peak RSS of a child: ${(peak / 1048576).toFixed(0)} MiB; total ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const bad = [...results].filter(([, r]) => r.outcome !== 'ok' && r.outcome !== 'exit 2');
-  for (const [i, r] of bad.slice(0, 20)) console.log(`  ${r.outcome}: ${cases[i]!.name}: ${r.message}`);
+  for (const [i, r] of bad.slice(0, 20)) console.log(`  ${r.outcome}: case ${i} (${cases[i]!.name}): ${r.message}`);
   const pass = bad.length === 0;
   console.log(`\ntarget: 0 exit 3, 0 crash, 0 over time, 0 over memory: ${pass ? 'PASS' : 'FAIL'}`);
   process.exitCode = pass ? 0 : 1;

@@ -5,7 +5,7 @@
  * protobuf, Dockerfile, Kubernetes, Parquet or tree-sitter code that other commands need. esbuild splits each
  * command into its own chunk of the ESM bundle (scripts/build.mjs).
  */
-import { terminalLine, terminalText } from '../shared/escape';
+import { ERASE_LINE, terminalLine, terminalText } from '../shared/escape';
 import { CliError, ExitCode, type CliIO } from './io';
 
 declare const ML_PREFLIGHT_VERSION: string | undefined;
@@ -105,7 +105,8 @@ function usageMessage(command: string | undefined, ex: Error & { code: string })
 export async function runCli(argv: readonly string[], rawIo: CliIO, options: RunOptions = {}): Promise<number> {
   // Terminal rule: everything the CLI prints goes through the one sanitizer (src/shared/escape.ts); errors are
   // single lines (terminalLine), so a name with a newline or ESC cannot forge or split output.
-  const io: CliIO = { ...rawIo, stdout: (s) => rawIo.stdout(terminalText(s)), stderr: (s) => rawIo.stderr(terminalText(s)) };
+  // The one control sequence the CLI writes itself, as a write of its own: erasing profile's status line.
+  const io: CliIO = { ...rawIo, stdout: (s) => rawIo.stdout(terminalText(s)), stderr: (s) => rawIo.stderr(s === ERASE_LINE ? s : terminalText(s)) };
   const [command, ...rest] = argv;
   try {
     if (command === undefined || command === '-h' || command === '--help' || command === 'help') {

@@ -15,9 +15,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, openSync, readSync, closeSync } from 'node:fs';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { isInside } from './paths';
+import { writeFileAtomic } from './safeFs';
 
 /** The manifest's file name (in the output folder). */
 export const MANIFEST_NAME = '.mlpreflight-generated.json';
@@ -146,15 +147,10 @@ export async function recordManifest(outDir: string, files: readonly { path: str
     ...(old?.servingCode ? { servingCode: true } : {}),
     files: [...entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
   };
+  // The one atomic writer (exclusive temp file, fsync, rename, never through a symlink), inside the output folder
+  // (made first: the manifest is written before the files it lists).
   await mkdir(outDir, { recursive: true });
-  const tmp = `${file}.mlp-${process.pid}-${Date.now()}.tmp`;
-  const handle = await open(tmp, 'wx');
-  try {
-    await handle.writeFile(JSON.stringify(manifest, null, 2) + '\n', 'utf8');
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(manifest, null, 2) + '\n', { root: outDir, display: MANIFEST_NAME });
   return file;
 }
 

@@ -138,6 +138,9 @@ export function terminalText(s: string): string {
   return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, u);
 }
 
+/** Carriage return + erase line: the only control sequence the CLI prints on purpose (profile's status line), always as a write of its own. */
+export const ERASE_LINE = '\r\x1b[K';
+
 /**
  * One terminal line, for names inside human-readable output and error messages: line breaks and tabs as `\n`,
  * `\r`, `\t`, other controls (ESC, BEL, C1) as `\xHH`, bidi overrides and lone surrogates as `\uXXXX`, so a

@@ -36,7 +36,6 @@ export type ContractChangeKind =
   | 'ir-version-changed'
   | 'op-added'
   | 'op-removed'
-  | 'op-unsupported-by-ep'
   | 'custom-domain-added'
   | 'custom-domain-removed'
   | 'external-data-changed'

@@ -539,11 +539,13 @@ try {
     await browse.waitFor({ state: 'visible', timeout: 15_000 });
     await shot('11-compare-models-pick');
     await browse.click();
+    // Wait for the simple file dialog itself (its "Compare" button), not the quick pick it replaces.
+    const accept = p.locator('.quick-input-widget .monaco-button', { hasText: 'Compare' }).first();
+    await accept.waitFor({ state: 'visible', timeout: 15_000 });
     const file = path.join(run.workspace, 'fixtures', 'xss.onnx');
     const input = p.locator(sel.quickInput);
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
     await fillFileDialog(input, file);
-    await p.keyboard.press('Enter');
+    await accept.click();
     await p.locator(sel.activeTab, { hasText: `Diff: xss.onnx → ${MODEL}` }).waitFor({ state: 'visible', timeout: 30_000 });
     const frame = webviewFrame(p);
     await frame.locator('#app[data-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });

@@ -85,16 +85,15 @@ describe('ml-preflight diff', function () {
   it('escapes model strings for each format: terminal, Markdown, JSON', async () => {
     const t = await runCliCaptured(['diff', 'a.onnx', 'hostile.onnx'], dir);
     assert.ok(!t.stdout.includes('\u001b'), 'no raw ESC on the terminal');
-    assert.match(t.stdout, /x\|y`z⏎\\x1b\[31mred/);
+    assert.match(t.stdout, /x\|y`z(⏎|\\n)\\x1b\[31mred/); // newline and ESC made visible by sanitizeForTerminal
     const m = await runCliCaptured(['diff', 'a.onnx', 'hostile.onnx', '--markdown'], dir);
     assert.ok(!m.stdout.includes('<img'), 'no raw HTML in Markdown');
-    assert.ok(m.stdout.includes('&lt;img src=x onerror=alert\\(1\\)&gt;'));
-    // Every table row keeps its column count: escaped pipes do not split cells.
-    for (const line of m.stdout.split('\n').filter((l) => l.startsWith('| '))) {
-      const cells = line.replace(/\\\|/g, '').split('|').length;
-      const header = line.includes('change | subject') ? cells : undefined;
-      if (header) assert.equal(cells, 8);
-    }
+    assert.ok(m.stdout.includes('&lt;img src=x onerror=alert(1)&gt;'));
+    // Every row of the changes table keeps its 6 cells: escaped pipes do not split cells.
+    const changeRows = m.stdout.split('\n').filter((l) => /^\| (🔴|🟢|ℹ️)/.test(l));
+    assert.ok(changeRows.length >= 1);
+    for (const line of changeRows) assert.equal(line.replace(/\\\|/g, '').split('|').length, 8, line);
+    assert.ok(changeRows.some((l) => l.includes('x\\|y\\`z')), 'the hostile name is in a row, escaped');
     const j = JSON.parse((await runCliCaptured(['diff', 'a.onnx', 'hostile.onnx', '--json'], dir)).stdout) as ModelDiff;
     assert.ok(j.changes.some((c) => c.subject === 'x|y`z\n\u001b[31mred'), 'JSON carries the exact string');
   });
@@ -104,6 +103,7 @@ describe('ml-preflight diff', function () {
     assert.equal(markdownCell('`x`'), '\\`x\\`');
     assert.equal(markdownCell('a\nb\r\nc'), 'a b  c');
     assert.equal(markdownCell('<b>&'), '&lt;b&gt;&amp;');
+    assert.equal(markdownCell('![x](http://e/x.png) *a* _b_ ~c~'), '!\\[x\\](http://e/x.png) \\*a\\* \\_b\\_ \\~c\\~');
   });
 
   it('bad input: exit 2 with one line naming the file', async () => {

@@ -57,6 +57,14 @@ describe('checklist: serving contract unchanged, or versioned', function () {
     ]);
   });
 
+  it('runs no git when git is not allowed (an untrusted VS Code workspace): unknown, saying why', async () => {
+    await writeFile(path.join(repo, 'models', 'm.onnx'), m('pixels', 1));
+    const r = (await runChecklist(repo, { live: false, base: 'main', git: false })).items.find((i) => i.id === 'model.contract')!;
+    assert.equal(r.status, 'unknown');
+    assert.match(r.summary, /trusted workspace/);
+    assert.deepEqual(r.findings, []);
+  });
+
   it('passes a breaking change with model_version bumped, or a new version in .mlpreflight/versions.json', async () => {
     await writeFile(path.join(repo, 'models', 'm.onnx'), m('pixels', 2));
     const r = await item('main');

@@ -49,7 +49,7 @@ describe('drift worker thread', () => {
   it('the memory budget reaches the readers inside the worker', async () => {
     const parquet = path.join(root, 'test/fixtures/drift/real.snappy.parquet');
     await assert.rejects(
-      runDriftInWorker(parquet, parquet, { maxMemoryMb: 0.01, referenceName: 'real.snappy.parquet' }, { ...run, rssIntervalMs: 60_000 }),
+      runDriftInWorker(parquet, parquet, { maxMemoryMb: 0.01, referenceName: 'real.snappy.parquet', currentName: 'real.snappy.parquet' }, { ...run, rssIntervalMs: 60_000 }),
       (ex: unknown) => DataReadError.is(ex, 'too-large') && /^real\.snappy\.parquet: too-large: .*mlPreflight\.drift\.maxMemoryMb/.test((ex as Error).message),
     );
   });

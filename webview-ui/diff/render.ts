@@ -173,6 +173,20 @@ export function renderDiff(root: HTMLElement, d: ModelDiff, actions: DiffActions
   const meta = metadataTable(doc, d);
   if (meta) children.push(h(doc, 'h2', {}, 'Metadata'), meta);
   children.push(...weightsSection(doc, d));
+  if (d.performance) {
+    const p = d.performance;
+    const ms = (n: number): string => `${n.toFixed(2)} ms`;
+    children.push(
+      h(doc, 'h2', {}, 'Latency and memory'),
+      h(doc, 'p', { class: 'detail' }, `Saved profiles, ${p.ep}, batch ${p.batch}`),
+      h(doc, 'table', { class: 'facts perf' }, h(doc, 'tbody', {},
+        h(doc, 'tr', {}, h(doc, 'th', {}, 'p50'), h(doc, 'td', {}, delta(p.p50Ms, ms))),
+        h(doc, 'tr', { class: p.overBudget ? 'over-budget' : '' }, h(doc, 'th', {}, 'p99'), h(doc, 'td', {}, delta(p.p99Ms, ms), p.budgetMs !== null ? ` (budget ${p.budgetMs} ms: ${p.overBudget ? 'over' : 'within'})` : '')),
+        h(doc, 'tr', {}, h(doc, 'th', {}, 'Throughput'), h(doc, 'td', {}, delta(p.throughput, (n) => `${n.toFixed(1)}/s`))),
+        h(doc, 'tr', {}, h(doc, 'th', {}, 'Peak RSS'), h(doc, 'td', {}, delta(p.peakRssBytes, formatBytes))))),
+    );
+    if (p.caveat) children.push(h(doc, 'p', { class: 'detail' }, p.caveat));
+  }
   root.replaceChildren();
   append(root, ...children);
   root.dataset.state = 'ready';

@@ -6,6 +6,8 @@ import { DiffError } from '../../core/diff/errors';
 import { readModelAtRef, type GitModel } from '../../core/diff/gitBlob';
 import { formatDiffMarkdown } from '../../core/diff/markdown';
 import { parseRelease } from '../../core/diff/ortReleases';
+import { performanceFromProfiles } from '../../core/diff/performance';
+import { baselineDir } from '../../core/profile/baseline';
 import { OnnxInspectError } from '../../core/onnx/errors';
 import { parseDimOptions } from '../dimOption';
 import { formatDiffText } from '../format/diffText';
@@ -40,6 +42,9 @@ Options:
                      version it does not support is breaking
   --ep <name>        execution provider of the service (default cpu)
   --dim NAME=N       value of a named dynamic dim for the FLOP estimates (repeatable)
+  --profiles <dir>   saved profiles to take the latency/memory delta from, matched by the
+                     models' SHA-256 (default .mlpreflight/profiles when it exists)
+  --budget-ms <ms>   latency budget the new model's p99 is checked against
   --fail-on <level>  breaking (default) | compatible | never
   -h, --help         show this help
 
@@ -60,6 +65,8 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
       ort: { type: 'string' },
       ep: { type: 'string', default: 'cpu' },
       dim: { type: 'string', multiple: true },
+      profiles: { type: 'string' },
+      'budget-ms': { type: 'string' },
       'fail-on': { type: 'string', default: 'breaking' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -77,6 +84,11 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
     if (!ortVersion) throw new CliError(`diff: --ort wants a release such as 1.17 or 1.17.3 (got '${sanitizeForTerminal(values.ort, 40)}')`);
   }
   const dims = parseDimOptions('diff', values.dim);
+  let budgetMs: number | undefined;
+  if (values['budget-ms'] !== undefined) {
+    budgetMs = Number(values['budget-ms']);
+    if (!Number.isFinite(budgetMs) || budgetMs <= 0) throw new CliError(`diff: --budget-ms wants a positive number of milliseconds (got '${sanitizeForTerminal(values['budget-ms'], 40)}')`);
+  }
   const against = values.against;
   if (against !== undefined ? positionals.length !== 1 : positionals.length !== 2) {
     throw new CliError(against !== undefined ? 'diff: with --against, give exactly one <model.onnx>' : 'diff: give <old.onnx> <new.onnx>, or <model.onnx> --against <git-ref> (see `ml-preflight diff --help`)');
@@ -96,7 +108,10 @@ export async function diffCommand(args: string[], io: CliIO): Promise<number> {
       oldPath = path.resolve(io.cwd, positionals[0]!);
       oldLabel = positionals[0]!;
     }
+    const profiles = path.resolve(io.cwd, values.profiles ?? baselineDir('.'));
+    const performance = await performanceFromProfiles(profiles, oldPath, newPath, { ep: values.ep === 'cpu' && values.profiles === undefined ? undefined : values.ep, budgetMs, signal: io.signal });
     const diff = await diffModels(oldPath, newPath, {
+      performance,
       signal: io.signal,
       initializers: !values['contract-only'],
       ep: values.ep,

@@ -1,6 +1,6 @@
 /** `ml-preflight drift <reference> <current> [--json] [--html report.html] [--columns a,b] [--method col=ks] …` */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readTextFile, SafeFsError } from '../../core/safeFs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataReadError } from '../../core/data/errors';
@@ -108,9 +108,10 @@ async function loadConfig(file: string, explicit: boolean): Promise<DriftConfigF
   if (!explicit && !existsSync(file)) return undefined;
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Read rule: a regular file within 1 MiB (a config linked to /dev/zero or a FIFO is refused, not read).
+    text = await readTextFile(file, { maxBytes: 1024 * 1024 });
   } catch (ex) {
-    throw new CliError(`drift: cannot read config ${file}: ${(ex as Error).message}`);
+    throw new CliError(`drift: cannot read config ${file}: ${SafeFsError.is(ex) ? ex.detail : (ex as Error).message}`);
   }
   return parseDriftConfig(text, file);
 }

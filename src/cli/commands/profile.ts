@@ -3,6 +3,7 @@
  * an isolated worker process, with a batch sweep, per-operator times, budget verdicts, Triton dynamic batching
  * advice and a comparison with the last saved baseline.
  */
+import { ERASE_LINE } from '../../shared/escape';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { OnnxInspectError } from '../../core/onnx/errors';
@@ -186,7 +187,7 @@ export function progressLine(io: CliIO, shown: string, budgetS: number): { updat
   let status = false;
   const started = Date.now();
   const clear = (): void => {
-    if (status) io.stderr('\r\x1b[K');
+    if (status) io.stderr(ERASE_LINE);
     status = false;
   };
   const update = (p: ProfileProgress): void => {

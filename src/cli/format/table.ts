@@ -33,7 +33,8 @@ export function renderTable(columns: readonly Column[], rows: ReadonlyArray<read
  * {@link terminalLine} (src/shared/escape.ts: ESC and other controls visible, newlines escaped), then shortened.
  */
 export function sanitizeForTerminal(s: string, max = 200): string {
-  const clean = terminalLine(s);
+  // Newlines show as ⏎ in tables and listings (one cell, one line); everything else as terminalLine escapes.
+  const clean = terminalLine(s.replace(/\r?\n/g, '⏎'));
   return width(clean) > max ? `${[...clean].slice(0, max - 1).join('')}…` : clean;
 }
 

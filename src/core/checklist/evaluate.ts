@@ -18,6 +18,8 @@ export interface ChecklistOptions {
   compareDrift?: CompareDrift;
   /** Git ref the serving contract is compared with (default HEAD). */
   base?: string;
+  /** `false`: run no git command (the serving-contract item is then unknown). VS Code: Workspace Trust. */
+  git?: boolean;
   /** Evaluate only these items (default: all). */
   items?: readonly ItemDefinition[];
   /** Glob of files and folders not graded (`mlPreflight.models.exclude`, the same the tree applies). */

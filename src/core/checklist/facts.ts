@@ -45,6 +45,11 @@ export interface Facts {
   sources: Sources;
   /** The git ref the serving contract is compared with (`review --base`); `undefined`: HEAD. */
   base?: string;
+  /**
+   * Whether git may be run in this workspace (default true). VS Code passes Workspace Trust here: a repository's
+   * own git config can name programs git runs, so an untrusted workspace's history is not read.
+   */
+  git?: boolean;
 }
 
 /** Most models inspected per run. */
@@ -60,7 +65,7 @@ export function isTestFile(rel: string): boolean {
 }
 
 /** `live: false` skips the live analyses (skew, drift) and uses saved results only. */
-export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift; base?: string } & WorkspaceOptions = {}): Promise<Facts> {
+export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift; base?: string; git?: boolean } & WorkspaceOptions = {}): Promise<Facts> {
   const ws = await openWorkspace(root, options);
   const modelFiles = ws.find(/\.onnx$/i).slice(0, MAX_MODELS);
   const models: ModelFact[] = [];
@@ -111,5 +116,5 @@ export async function gatherFacts(root: string, options: { signal?: AbortSignal;
     liveDrift: live ? (signal) => liveDrift(ws, signal, options.compareDrift) : undefined,
     signal: options.signal,
   });
-  return { ws, models, serving, python, yaml, sources, base: options.base };
+  return { ws, models, serving, python, yaml, sources, base: options.base, git: options.git };
 }

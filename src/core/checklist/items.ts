@@ -550,6 +550,11 @@ export const ITEMS: ItemDefinition[] = [
     fix: { id: 'doc', label: 'How to version a model' },
     async evaluate(facts) {
       const models = facts.models.filter((m) => m.inspection).map((m) => m.file);
+      // Workspace Trust: git reads the repository's own config (which can name programs to run), so it is run
+      // only when the caller allows it (VS Code: trusted workspaces; the CLI: always, the user ran it there).
+      if (facts.git === false) {
+        return { status: 'unknown', summary: 'Not compared with git history: reading git needs a trusted workspace (Workspaces: Manage Workspace Trust)', evidence: [] };
+      }
       const r = await checkServingContract(facts.ws, models, facts.base);
       return { status: r.status, summary: r.summary, evidence: r.evidence, findings: r.findings };
     },

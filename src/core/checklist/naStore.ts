@@ -7,6 +7,7 @@
  * ```
  */
 import * as path from 'node:path';
+import { parseJsonBounded } from '../jsonSafe';
 import { readTextFile, SafeFsError, writeFileAtomic } from '../safeFs';
 
 export const NA_FILE = '.mlpreflight/checklist.json';
@@ -36,7 +37,7 @@ export async function readNaMarks(root: string): Promise<{ marks: Record<string,
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonBounded(text);
   } catch (ex) {
     return { marks: {}, warning: `${NA_FILE}: not valid JSON (${(ex as Error).message}); n/a marks ignored` };
   }

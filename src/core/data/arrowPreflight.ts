@@ -80,6 +80,52 @@ export function preflightArrow(bytes: Uint8Array, file: string): void {
   const fail = (detail: string): never => {
     throw new DataReadError('corrupt', file, `Arrow IPC: ${detail}`);
   };
+  /** Checks the encapsulated message at `at`; returns the position after its body, or -1 at an end-of-stream marker. */
+  const checkMessage = (at: number, end: number, index: number): number => {
+    let q = at;
+    let len = v.getInt32(q, true);
+    q += 4;
+    if (len === -1) {
+      if (q + 4 > end) return -1;
+      len = v.getInt32(q, true);
+      q += 4;
+    }
+    if (len === 0) return -1;
+    if (len < 0 || q + len > end) fail(`message ${index} declares ${len} bytes of metadata at byte ${at}, past the end (${end})`);
+    const msg = FlatTable.root(v, q, q + len);
+    const headerType = msg.u8(1);
+    const bodyLength = msg.i64(3);
+    if (!(bodyLength >= 0) || q + len + bodyLength > end) fail(`message ${index} declares a ${bodyLength}-byte body, past the end of the file`);
+    if (headerType < 1 || headerType > 5) fail(`message ${index} has header type ${headerType}`);
+    const header = msg.table(2, q);
+    if (!header) fail(`message ${index} has no header`);
+    if (headerType === 1) {
+      header!.vector(1, 4);
+    } else if (headerType === 2 || headerType === 3) {
+      const batch = headerType === 3 ? header! : header!.table(1, q);
+      if (!batch) fail(`dictionary batch ${index} has no data`);
+      const rows = batch!.i64(0);
+      if (!(rows >= 0 && rows <= maxRows)) fail(`a record batch declares ${rows.toLocaleString('en-US')} rows in a ${size.toLocaleString('en-US')}-byte file`);
+      const nodes = batch!.vector(1, 16);
+      if (nodes) {
+        for (let i = 0; i < nodes.length; i++) {
+          const n = Number(v.getBigInt64(nodes.at + i * 16, true));
+          const nulls = Number(v.getBigInt64(nodes.at + i * 16 + 8, true));
+          if (!(n >= 0 && n <= maxRows && nulls >= 0 && nulls <= n)) fail(`a field node declares ${n} values (${nulls} null)`);
+        }
+      }
+      const buffers = batch!.vector(2, 16);
+      if (buffers) {
+        for (let i = 0; i < buffers.length; i++) {
+          const off = Number(v.getBigInt64(buffers.at + i * 16, true));
+          const blen = Number(v.getBigInt64(buffers.at + i * 16 + 8, true));
+          if (!(off >= 0 && blen >= 0 && off + blen <= bodyLength)) fail(`buffer ${i} (${off} + ${blen} bytes) lies outside its ${bodyLength}-byte message body`);
+        }
+      }
+    }
+    return q + len + bodyLength;
+  };
+  const blockStarts: number[] = [];
   const isFile = size >= 6 && Buffer.from(bytes.subarray(0, 6)).toString('latin1') === 'ARROW1';
   let p = isFile ? 8 : 0;
   let end = size;
@@ -98,55 +144,21 @@ export function preflightArrow(bytes: Uint8Array, file: string): void {
           const offset = Number(v.getBigInt64(b, true));
           const metaLen = v.getInt32(b + 8, true);
           const bodyLen = Number(v.getBigInt64(b + 16, true));
-          if (!(offset >= 8 && metaLen >= 0 && bodyLen >= 0 && offset + metaLen + bodyLen <= footerStart)) fail(`block ${i} (${offset} + ${metaLen} + ${bodyLen} bytes) lies outside the file`);
+          if (!(offset >= 8 && metaLen > 0 && bodyLen >= 0 && offset + metaLen + bodyLen <= footerStart)) fail(`block ${i} (${offset} + ${metaLen} + ${bodyLen} bytes) lies outside the file`);
+          blockStarts.push(offset);
         }
       }
       end = footerStart;
     }
+    // Sequential walk (stream format; the file format's stream part), then each block the footer points at.
     let messages = 0;
     while (p + 4 <= end) {
-      let len = v.getInt32(p, true);
-      p += 4;
-      if (len === -1) {
-        if (p + 4 > end) break;
-        len = v.getInt32(p, true);
-        p += 4;
-      }
-      if (len === 0) break; // end-of-stream marker
-      if (len < 0 || p + len > end) fail(`message ${messages} declares ${len} bytes of metadata at byte ${p - 4}, past the end (${end})`);
-      const msg = FlatTable.root(v, p, p + len);
-      const headerType = msg.u8(1);
-      const bodyLength = msg.i64(3);
-      if (!(bodyLength >= 0) || p + len + bodyLength > end) fail(`message ${messages} declares a ${bodyLength}-byte body, past the end of the file`);
-      const header = msg.table(2, p);
-      if (header && headerType === 1) {
-        header.vector(1, 4);
-      } else if (header && (headerType === 2 || headerType === 3)) {
-        const batch = headerType === 3 ? header : header.table(1, p);
-        if (batch) {
-          const rows = batch.i64(0);
-          if (!(rows >= 0 && rows <= maxRows)) fail(`a record batch declares ${rows.toLocaleString('en-US')} rows in a ${size.toLocaleString('en-US')}-byte file`);
-          const nodes = batch.vector(1, 16);
-          if (nodes) {
-            for (let i = 0; i < nodes.length; i++) {
-              const n = Number(v.getBigInt64(nodes.at + i * 16, true));
-              const nulls = Number(v.getBigInt64(nodes.at + i * 16 + 8, true));
-              if (!(n >= 0 && n <= maxRows && nulls >= 0 && nulls <= n)) fail(`a field node declares ${n} values (${nulls} null)`);
-            }
-          }
-          const buffers = batch.vector(2, 16);
-          if (buffers) {
-            for (let i = 0; i < buffers.length; i++) {
-              const off = Number(v.getBigInt64(buffers.at + i * 16, true));
-              const blen = Number(v.getBigInt64(buffers.at + i * 16 + 8, true));
-              if (!(off >= 0 && blen >= 0 && off + blen <= bodyLength)) fail(`buffer ${i} (${off} + ${blen} bytes) lies outside its ${bodyLength}-byte message body`);
-            }
-          }
-        }
-      }
-      p += len + bodyLength;
+      const next = checkMessage(p, end, messages);
+      if (next < 0) break;
+      p = next;
       messages++;
     }
+    for (const b of blockStarts) checkMessage(b, end, messages++);
   } catch (ex) {
     if (DataReadError.is(ex)) throw ex;
     fail(`unreadable message framing (${(ex as Error).message})`);

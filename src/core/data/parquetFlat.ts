@@ -73,6 +73,65 @@ export function flatSupported(e: SchemaElement): boolean {
 
 const utf8 = new TextDecoder('utf-8');
 
+/**
+ * The RLE / bit-packed hybrid of parquet-format's Encodings.md (levels, dictionary indices, booleans), decoding
+ * `count` values from `src[pos, end)` into `out`. Byte-array access instead of hyparquet's per-bit DataView loop
+ * (the definition levels and indices of every page go through here). Widths above 24 bits go to hyparquet's
+ * decoder (32-bit shifts). Returns the position after the last run read.
+ * @throws RangeError when the runs end before `count` values.
+ */
+export function decodeHybrid(src: Uint8Array, pos: number, end: number, width: number, out: Uint8Array | Int32Array, count: number): number {
+  if (width > 24) {
+    const reader = { view: new DataView(src.buffer, src.byteOffset, src.byteLength), offset: pos };
+    const tmp = out.length === count ? out : out.subarray(0, count);
+    readRleBitPackedHybrid(reader, width, tmp, end - pos);
+    return end;
+  }
+  const mask = (1 << width) - 1;
+  const bytesPerValue = (width + 7) >> 3;
+  let seen = 0;
+  while (seen < count) {
+    let header = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      if (pos >= end) throw new RangeError(`RLE/bit-packed data ends after ${seen} of ${count} values`);
+      b = src[pos++]!;
+      header += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80 && shift < 35);
+    if (header % 2 === 1) {
+      const groups = Math.floor(header / 2);
+      const bytes = groups * width;
+      const take = Math.min(groups * 8, count - seen);
+      const need = Math.ceil((take * width) / 8);
+      if (pos + need > end) throw new RangeError(`a bit-packed run of ${groups * 8} values needs ${need} bytes, ${end - pos} left`);
+      let p = pos;
+      let acc = 0;
+      let bits = 0;
+      for (let i = 0; i < take; i++) {
+        while (bits < width) {
+          acc |= src[p++]! << bits;
+          bits += 8;
+        }
+        out[seen++] = acc & mask;
+        acc >>>= width;
+        bits -= width;
+      }
+      pos += Math.min(bytes, end - pos);
+    } else {
+      const run = Math.floor(header / 2);
+      if (pos + bytesPerValue > end) throw new RangeError('an RLE run ends early');
+      let value = 0;
+      for (let i = 0; i < bytesPerValue; i++) value |= src[pos++]! << (8 * i);
+      const n = Math.min(run, count - seen);
+      out.fill(value & mask, seen, seen + n);
+      seen += n;
+    }
+  }
+  return pos;
+}
+
 function codeOf(sink: FlatSink, key: string): number {
   let code = sink.dict!.get(key);
   if (code === undefined) {
@@ -103,6 +162,19 @@ interface Context {
   /** DECIMAL: values are unscaled integers, divided by 10^scale (correctly rounded for |unscaled| < 2^53). */
   scale?: number;
   typeLength?: number;
+  /** Reused per column: definition levels and dictionary indices of the current page (fewer allocations, less GC). */
+  scratchDefs?: Uint8Array;
+  scratchIdx?: Int32Array;
+}
+
+function scratchDefs(c: Context, n: number): Uint8Array {
+  if (!c.scratchDefs || c.scratchDefs.length < n) c.scratchDefs = new Uint8Array(Math.max(n, 1024));
+  return c.scratchDefs;
+}
+
+function scratchIdx(c: Context, n: number): Int32Array {
+  if (!c.scratchIdx || c.scratchIdx.length < n) c.scratchIdx = new Int32Array(Math.max(n, 1024));
+  return c.scratchIdx;
 }
 
 /** Big-endian two's complement bytes (a FIXED_LEN_BYTE_ARRAY / BYTE_ARRAY decimal) → number. */
@@ -186,46 +258,50 @@ function readDictionaryPage(c: Context, page: Uint8Array, count: number): ChunkD
   return { codes: plainValues(c, page, 0, count) as Int32Array };
 }
 
-/** Definition levels (bit width 1 for a flat OPTIONAL column) → 1 = present. */
-function readDefs(c: Context, reader: { view: DataView; offset: number }, n: number, length: number | undefined): Uint8Array {
-  const defs = new Uint8Array(n);
-  readRleBitPackedHybrid(reader, 1, defs, length);
-  for (let i = 0; i < n; i++) if (defs[i]! > 1) throw corrupt(c, `definition level ${defs[i]} in a flat column`);
-  return defs;
+/**
+ * Definition levels (bit width 1 for a flat OPTIONAL column) → 1 = present. `length` undefined: v1 layout (a 4-byte
+ * length first). Returns the levels and the offset after them.
+ */
+function readDefs(c: Context, page: Uint8Array, offset: number, n: number, length: number | undefined): { defs: Uint8Array; end: number } {
+  let start = offset;
+  if (length === undefined) {
+    if (offset + 4 > page.length) throw corrupt(c, 'definition levels run past the end of their page');
+    length = (page[offset]! | (page[offset + 1]! << 8) | (page[offset + 2]! << 16) | (page[offset + 3]! << 24)) >>> 0;
+    start = offset + 4;
+  }
+  const end = start + length;
+  if (end > page.length) throw corrupt(c, `definition levels of ${length} bytes run past the end of their page`);
+  const defs = scratchDefs(c, n);
+  decodeHybrid(page, start, end, 1, defs, n);
+  return { defs, end };
 }
 
-/** Dictionary indices of a data page → remapped values, checked against the dictionary size. */
-function dictionaryValues(c: Context, dict: ChunkDictionary | undefined, page: Uint8Array, offset: number, count: number): Float64Array | Int32Array {
+/**
+ * Dictionary indices of a data page, checked against the dictionary size, remapped and scattered into the sink
+ * from `row` in one pass (`defs` undefined: every value present).
+ */
+function scatterDictionary(c: Context, dict: ChunkDictionary | undefined, page: Uint8Array, offset: number, count: number, defs: Uint8Array | undefined, n: number, row: number): void {
   if (!dict) throw corrupt(c, 'a dictionary-encoded page comes without a dictionary page');
-  if (offset >= page.length) {
-    if (count === 0) return c.sink.nums ? new Float64Array(0) : new Int32Array(0);
-    throw corrupt(c, 'a dictionary-encoded page has no index data');
-  }
-  const bitWidth = page[offset]!;
+  if (offset >= page.length && count > 0) throw corrupt(c, 'a dictionary-encoded page has no index data');
+  const bitWidth = count > 0 ? page[offset]! : 0;
   if (bitWidth > 32) throw corrupt(c, `dictionary index bit width ${bitWidth}`);
-  const idx = new Int32Array(count);
-  if (bitWidth > 0 && count > 0) {
-    const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: offset + 1 };
-    readRleBitPackedHybrid(reader, bitWidth, idx, page.length - offset - 1);
-  }
-  const size = 'nums' in dict ? dict.nums.length : dict.codes.length;
-  if ('nums' in dict) {
-    const out = new Float64Array(count);
-    const d = dict.nums;
-    for (let i = 0; i < count; i++) {
-      const k = idx[i]!;
-      if (k < 0 || k >= size) throw corrupt(c, `dictionary index ${k} outside a dictionary of ${size}`);
-      out[i] = d[k]!;
-    }
-    return out;
-  }
-  const d = dict.codes;
+  const idx = scratchIdx(c, count);
+  if (bitWidth > 0 && count > 0) decodeHybrid(page, offset + 1, page.length, bitWidth, idx, count);
+  else idx.fill(0, 0, count);
+  const table: Float64Array | Int32Array = 'nums' in dict ? dict.nums : dict.codes;
+  const size = table.length;
   for (let i = 0; i < count; i++) {
     const k = idx[i]!;
     if (k < 0 || k >= size) throw corrupt(c, `dictionary index ${k} outside a dictionary of ${size}`);
-    idx[i] = d[k]!;
   }
-  return idx;
+  const out = c.sink.nums ?? c.sink.codes!;
+  if (!defs) {
+    for (let i = 0; i < n; i++) out[row + i] = table[idx[i]!]!;
+    return;
+  }
+  const missing = c.sink.nums ? NaN : -1;
+  let k = 0;
+  for (let i = 0; i < n; i++) out[row + i] = defs[i] ? table[idx[k++]!]! : missing;
 }
 
 /** Values of one data page (v1 or v2) scattered into the sink from `row`. Returns the page's value count. */
@@ -241,12 +317,13 @@ function readDataPage(c: Context, header: PageHeader, compressed: Uint8Array, di
     n = h.num_values;
     if (!Number.isSafeInteger(n) || n < 0 || n > left) throw corrupt(c, `a data page declares ${String(n)} values, ${left} left in its column chunk`);
     page = decompress(c, compressed, header.uncompressed_page_size);
-    const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 };
+    offset = 0;
     if (c.maxDef > 0) {
       if (h.definition_level_encoding !== 'RLE') throw new FlatUnsupported(`definition levels encoded ${h.definition_level_encoding}`);
-      defs = readDefs(c, reader, n, undefined);
+      const levels = readDefs(c, page, 0, n, undefined);
+      defs = levels.defs;
+      offset = levels.end;
     }
-    offset = reader.offset;
     encoding = h.encoding;
   } else {
     const h = header.data_page_header_v2;
@@ -257,10 +334,7 @@ function readDataPage(c: Context, header: PageHeader, compressed: Uint8Array, di
     const defLen = h.definition_levels_byte_length ?? 0;
     if (repLen !== 0) throw new FlatUnsupported('repetition levels');
     if (!(defLen >= 0) || defLen > compressed.length) throw corrupt(c, `definition levels of ${String(defLen)} bytes in a ${compressed.length}-byte page`);
-    if (c.maxDef > 0) {
-      const reader = { view: new DataView(compressed.buffer, compressed.byteOffset, compressed.byteLength), offset: 0 };
-      defs = readDefs(c, reader, n, defLen);
-    }
+    if (c.maxDef > 0) defs = readDefs(c, compressed, 0, n, defLen).defs;
     const body = compressed.subarray(defLen);
     page = h.is_compressed === false ? body : decompress(c, body, header.uncompressed_page_size - defLen);
     offset = 0;
@@ -272,12 +346,17 @@ function readDataPage(c: Context, header: PageHeader, compressed: Uint8Array, di
     for (let i = 0; i < n; i++) present += defs[i]!;
   }
   let values: Float64Array | Int32Array;
+  if (encoding === 'RLE_DICTIONARY' || encoding === 'PLAIN_DICTIONARY') {
+    scatterDictionary(c, dict, page, offset, present, defs, n, row);
+    return n;
+  }
   if (encoding === 'PLAIN') values = plainValues(c, page, offset, present);
-  else if (encoding === 'RLE_DICTIONARY' || encoding === 'PLAIN_DICTIONARY') values = dictionaryValues(c, dict, page, offset, present);
   else if (encoding === 'RLE' && c.type === 'BOOLEAN') {
     const bits = new Uint8Array(present);
-    const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset };
-    readRleBitPackedHybrid(reader, 1, bits, header.type === 'DATA_PAGE_V2' ? page.length - offset : undefined);
+    // v1: a 4-byte length first; v2: the runs fill the rest of the page.
+    const start = header.type === 'DATA_PAGE_V2' ? offset : offset + 4;
+    if (start > page.length) throw corrupt(c, 'boolean values run past the end of their page');
+    decodeHybrid(page, start, page.length, 1, bits, present);
     const f = codeOf(c.sink, 'false');
     const t = codeOf(c.sink, 'true');
     values = new Int32Array(present);

@@ -10,7 +10,7 @@
  * refusal rules as the inspection (no absolute paths, no `..` escapes, no symlinks out of the model's folder).
  */
 import type { FileHandle } from 'node:fs/promises';
-import { open, realpath } from 'node:fs/promises';
+import { open, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { InitializerComparison, TensorChange } from '../../shared/modelDiff';
 import { MAX_TENSOR_CHANGES } from '../../shared/modelDiff';
@@ -87,6 +87,14 @@ class Files {
     let h = this.handles.get(file);
     if (!h) {
       h = (async () => {
+        // Checked before opening: opening a FIFO or a device would block or never end.
+        let st0;
+        try {
+          st0 = await stat(file);
+        } catch (ex) {
+          throw new DiffError('io', file, `cannot read it (${(ex as NodeJS.ErrnoException).code ?? String(ex)})`, { cause: ex });
+        }
+        if (!st0.isFile()) throw new DiffError('io', file, 'is not a regular file');
         let fh: FileHandle;
         try {
           fh = await open(file, 'r');
@@ -134,7 +142,12 @@ async function resolve(modelPath: string, t: RawTensor, files: Files, realDirs: 
     } catch {
       return { note: `external data '${location}' is missing` };
     }
-    const { size } = await files.get(real);
+    let size: number;
+    try {
+      ({ size } = await files.get(real));
+    } catch (ex) {
+      return { note: `external data '${location}' cannot be read (${DiffError.is(ex) ? ex.detail : String(ex)})` };
+    }
     const len = length ?? size - offset;
     if (offset + len > size || len < 0) return { note: `external data '${location}' is shorter (${size} bytes) than the tensor's range ${offset}+${len}` };
     return { source: { file: real, offset, length: len, encoding: 'fixed' } };

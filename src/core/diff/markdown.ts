@@ -8,9 +8,10 @@ import { summarizeAssumption } from '../../shared/dimAssumptions';
 import type { ChangeSeverity, ModelDiff, NumberDelta } from '../../shared/modelDiff';
 
 /**
- * Escapes untrusted text for one Markdown table cell (or inline text): control characters and newlines become
- * spaces, Markdown's punctuation and `|` get a backslash, and `<`, `>`, `&` become entities (GitHub renders
- * inline HTML).
+ * Escapes untrusted text for one Markdown table cell (or inline text, not at a line start): control characters
+ * and newlines become spaces; the characters that act inside a line (`\`, backtick, `*`, `_`, `[`, `]`, `~`) and
+ * the cell separator `|` get a backslash (with `[` `]` escaped, `(…)` and `!` can no longer form a link or an
+ * image); `<`, `>`, `&` become entities (GitHub renders inline HTML).
  */
 export function markdownCell(text: string, max = 300): string {
   // eslint-disable-next-line no-control-regex
@@ -20,7 +21,7 @@ export function markdownCell(text: string, max = 300): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/([\\`*_{}[\]()#+!|~-])/g, '\\$1');
+    .replace(/([\\`*_[\]|~])/g, '\\$1');
 }
 
 const ICON: Record<ChangeSeverity, string> = { breaking: '🔴 breaking', compatible: '🟢 compatible', informational: 'ℹ️ info' };

@@ -33,15 +33,18 @@ export async function targetFiles(target: EmitTarget, model: ServingModel, optio
     case 'docker':
       return [
         { path: 'Dockerfile', content: dockerfile(model), description: 'multi-stage, pinned, non-root image with a HEALTHCHECK' },
-        { path: '.dockerignore', content: dockerignore(), description: 'build context allow-list' },
+        { path: '.dockerignore', content: dockerignore(model), description: 'build context allow-list' },
         { path: 'app/main.py', content: servingApp(model, options), description: 'FastAPI + ONNX Runtime server: /health, /ready, /metrics, v2 infer with input validation' },
         { path: 'app/requirements.txt', content: requirementsTxt(options), description: 'exact pins' },
         { path: 'model/model.onnx', copyFrom: model.path, description: 'the model' },
+        // External data is copied beside the model: it is found relative to the model file (class 8 of issue 11).
+        ...model.externalData.map((x) => ({ path: `model/${x.location}`, copyFrom: x.absPath, description: 'external data of the model' })),
       ];
     case 'triton':
       return [
         { path: `${model.name}/config.pbtxt`, content: tritonConfig(model, options), description: 'Triton model configuration' },
         { path: `${model.name}/1/model.onnx`, copyFrom: model.path, description: 'the model (version 1)' },
+        ...model.externalData.map((x) => ({ path: `${model.name}/1/${x.location}`, copyFrom: x.absPath, description: 'external data of the model' })),
       ];
     case 'kserve':
       return [{ path: 'inferenceservice.yaml', content: kserveInferenceService(model, options), description: 'KServe InferenceService (v1beta1, onnx, protocol v2)' }];

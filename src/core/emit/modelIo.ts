@@ -3,7 +3,9 @@
  * KServe-v2 dtypes, whether the leading dim is a batch dim, and sizing derived from the profile (when one was
  * measured) or from the weights (stated as an estimate).
  */
+import * as path from 'node:path';
 import { formatBytes } from '../../shared/format';
+import { safeWorkspaceRelative } from '../paths';
 import type { ModelInspection, TensorInfo } from '../../shared/modelInspection';
 import type { ProfileFacts } from '../checklist/sources';
 
@@ -71,6 +73,8 @@ export interface ServingModel {
   batching: boolean;
   weightBytes: number;
   opset: number | undefined;
+  /** External-data files the model needs beside it (`location` relative to the model's folder, `/` separators). */
+  externalData: { location: string; absPath: string }[];
 }
 
 /** Turns a file or model name into a DNS-1123 label: `My Model_v2.onnx` → `my-model-v2`. */
@@ -108,6 +112,25 @@ function servingTensor(t: TensorInfo, file: string): ServingTensor {
 }
 
 /**
+ * The external-data files to copy with the model. A location the inspection refused (absolute, `..`, a symlink
+ * out of the model folder) or that is missing makes the model unservable; a location with characters outside
+ * `[A-Za-z0-9._-/]` is refused too, since it lands in a Dockerfile and `.dockerignore`.
+ *
+ * @throws EmitError `unsupported-model`.
+ */
+function externalFiles(inspection: ModelInspection): { location: string; absPath: string }[] {
+  const file = inspection.file.path;
+  const dir = path.dirname(file);
+  return inspection.externalData.map((x) => {
+    if (x.refused) throw new EmitError('unsupported-model', file, `external data '${x.location}' was refused (${x.refused}); it cannot be copied with the model`);
+    const rel = safeWorkspaceRelative(dir, x.location);
+    if (!rel || !/^[A-Za-z0-9._/-]+$/.test(rel)) throw new EmitError('unsupported-model', file, `external data location ${JSON.stringify(x.location)} is not a plain relative file name; rename it to copy it safely`);
+    if (!x.exists) throw new EmitError('unsupported-model', file, `external data '${rel}' is missing beside the model; the model cannot be served without it`);
+    return { location: rel, absPath: path.join(dir, ...rel.split('/')) };
+  });
+}
+
+/**
  * The serving view of an inspected model.
  *
  * @throws EmitError `unsupported-model` for non-tensor IO or unknown ranks.
@@ -123,6 +146,7 @@ export function servingModel(inspection: ModelInspection, name?: string): Servin
     batching: inspection.batch.supportsTritonBatching,
     weightBytes: inspection.weightBytes,
     opset: inspection.opsets['ai.onnx'],
+    externalData: externalFiles(inspection),
   };
 }
 

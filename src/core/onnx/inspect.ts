@@ -1,5 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
+import { kindOf } from '../safeFs';
 import type { DtypeWeights, ModelInspection, TensorInfo } from '../../shared/modelInspection';
 import { analyzeBatch } from './batchAnalysis';
 import { dtypeName } from './dataTypes';
@@ -68,7 +69,8 @@ async function statFile(path: string): Promise<Stats> {
     throw new OnnxInspectError('io', path, `cannot read the file (${code ?? String(ex)})`, { cause: ex });
   }
   if (st.isDirectory()) throw new OnnxInspectError('not-a-file', path, 'is a directory, not a model file');
-  if (!st.isFile()) throw new OnnxInspectError('not-a-file', path, 'is not a regular file');
+  // Read rule: say what a special file is (a FIFO is refused before it is opened, so it never hangs).
+  if (!st.isFile()) throw new OnnxInspectError('not-a-file', path, `is ${kindOf(st)}, not a regular file`);
   if (st.size === 0) throw new OnnxInspectError('empty', path, 'the file is empty (0 bytes)');
   return st;
 }

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { BaselineComparison, MetricDelta, ProfileResult } from '../../shared/profileResult';
 import { ProfileError } from './errors';
+import { parseJsonBounded } from '../jsonSafe';
 import { readTextFile, SafeFsError, writeFileAtomic } from '../safeFs';
 
 /** Largest baseline read (a profile result is a few KiB; per-op tables can make it a few MiB). */
@@ -41,7 +42,7 @@ export async function loadBaseline(file: string): Promise<ProfileResult | undefi
     throw new ProfileError('baseline-io', `${file}: cannot read the baseline: ${SafeFsError.is(ex) ? ex.detail : ex instanceof Error ? ex.message : String(ex)}`);
   }
   try {
-    const parsed = JSON.parse(text) as ProfileResult;
+    const parsed = parseJsonBounded(text) as ProfileResult;
     if (parsed?.version !== 1 || !Array.isArray(parsed.runs)) throw new Error('not a profile result (version 1)');
     return parsed;
   } catch (ex) {

@@ -4,10 +4,14 @@
  * array for a single-input model), and CSV (one sample per row; a header row names the columns, and
  * `file.csv:colA,colB` picks and orders columns). The leading dim of each array counts samples (rows).
  */
-import { readFile } from 'node:fs/promises';
+import { parseJsonBounded } from '../jsonSafe';
+import { readRegularFile, SafeFsError } from '../safeFs';
 import * as path from 'node:path';
 import { ProfileError } from './errors';
 import { fromFloat16Bits } from './inputs';
+
+/** Largest sample file read (the samples are held in memory, then tiled into every batch). */
+const MAX_SAMPLE_BYTES = 1024 ** 3;
 
 /** Sample values of one input: flat data in C order plus its shape. */
 export interface SampleArray {
@@ -131,7 +135,7 @@ function fromValues(file: string, what: string, shape: number[], flat: unknown[]
 export function parseJsonSamples(file: string, text: string, singleInput?: string): Record<string, SampleArray> {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonBounded(text); // nesting limit: the sample walker recurses
   } catch (ex) {
     throw new ProfileError('bad-samples', `${file}: invalid JSON: ${ex instanceof Error ? ex.message : String(ex)}`);
   }
@@ -229,10 +233,11 @@ export function parseCsvSamples(file: string, text: string, columns?: readonly s
 export async function readSamples(file: string, input: string | undefined, singleInput: string | undefined, columns?: readonly string[]): Promise<Record<string, SampleArray>> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    // Read rule: a regular file (a FIFO or device never hangs the run), at most MAX_SAMPLE_BYTES.
+    bytes = await readRegularFile(file, { maxBytes: MAX_SAMPLE_BYTES });
   } catch (ex) {
-    const code = (ex as { code?: string }).code;
-    throw new ProfileError('bad-samples', `${file}: cannot read the sample file (${code === 'ENOENT' ? 'not found' : code ?? String(ex)})`);
+    if (SafeFsError.is(ex)) throw new ProfileError('bad-samples', `${file}: cannot read the sample file (${ex.reason === 'not-found' ? 'not found' : ex.detail})`);
+    throw new ProfileError('bad-samples', `${file}: cannot read the sample file (${String(ex)})`);
   }
   const ext = path.extname(file).toLowerCase();
   if (ext === '.npy') {

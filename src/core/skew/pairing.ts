@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SkewPair, SkewPairConfig } from '../../shared/skew';
 import { loadGeneratedIndexSync, readHeadSync } from '../generated';
+import { parseJsonBounded } from '../jsonSafe';
 import { readTextFileSync, resolveInsideSync, SafeFsError } from '../safeFs';
 
 export const CONFIG_FILE = path.join('.mlpreflight', 'skew.json');
@@ -222,7 +223,7 @@ export function readPairConfig(root: string): SkewPairConfig[] | undefined {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseJsonBounded(text);
   } catch (ex) {
     throw new SkewConfigError(file, `invalid JSON (${ex instanceof Error ? ex.message : String(ex)})`);
   }

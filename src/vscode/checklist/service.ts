@@ -83,6 +83,7 @@ export class ChecklistService implements vscode.Disposable {
           compareDrift: this.compareDrift,
           exclude: readModelsConfig(folder.uri).exclude,
           includeGenerated: readTreatGeneratedAsOwn(folder.uri),
+          git: vscode.workspace.isTrusted,
         });
         this.states.set(key, { kind: 'ready', report });
         checklistDrift.setFromReport(report);

@@ -12,6 +12,8 @@ import * as vscode from 'vscode';
 import { diffModels } from '../../core/diff/diffModels';
 import { DiffError } from '../../core/diff/errors';
 import { readModelAtRef, type GitModel } from '../../core/diff/gitBlob';
+import { performanceFromProfiles } from '../../core/diff/performance';
+import { baselineDir } from '../../core/profile/baseline';
 import { OnnxInspectError } from '../../core/onnx/errors';
 import type { DiffWebviewToHostMessage } from '../../shared/diffProtocol';
 import { INSPECTOR_VIEW_TYPE } from '../inspectorEditor';
@@ -110,7 +112,9 @@ export function registerModelDiff({ context, index, log }: Deps): vscode.Disposa
           fromGit = await readModelAtRef(request.new.fsPath, request.old.ref, { signal: ctl.signal });
           oldPath = fromGit.path;
         }
-        const diff = await diffModels(oldPath, request.new.fsPath, { signal: ctl.signal, initializers: true, labels: { old: 'uri' in request.old ? vscode.workspace.asRelativePath(request.old.uri) : `${vscode.workspace.asRelativePath(request.new)} at ${request.old.ref}`, new: vscode.workspace.asRelativePath(request.new) } });
+        const folder = vscode.workspace.getWorkspaceFolder(request.new);
+        const performance = folder ? await performanceFromProfiles(baselineDir(folder.uri.fsPath), oldPath, request.new.fsPath, { signal: ctl.signal }).catch(() => undefined) : undefined;
+        const diff = await diffModels(oldPath, request.new.fsPath, { signal: ctl.signal, initializers: true, performance, labels: { old: 'uri' in request.old ? vscode.workspace.asRelativePath(request.old.uri) : `${vscode.workspace.asRelativePath(request.new)} at ${request.old.ref}`, new: vscode.workspace.asRelativePath(request.new) } });
         if (ctl.signal.aborted || current !== request) return;
         panel.post({ type: 'diff/show', diff });
         log.info(`Compare Models: ${oldName} → ${newName}: ${diff.verdict} (${diff.counts.breaking} breaking, ${diff.counts.compatible} compatible, ${diff.counts.informational} informational)`);

@@ -7,7 +7,7 @@
  * stays responsive and cannot run out of memory on a huge file; rows are bounded by `mlPreflight.drift.maxRows`.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readTextFile } from '../../core/safeFs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DataReadError } from '../../core/data/errors';
@@ -149,7 +149,8 @@ class DriftController implements vscode.Disposable {
     if (!folder || folder.uri.scheme !== 'file') return undefined;
     const file = path.join(folder.uri.fsPath, DRIFT_CONFIG_FILE);
     if (!existsSync(file)) return undefined;
-    return parseDriftConfig(await readFile(file, 'utf8'), DRIFT_CONFIG_FILE);
+    // Read rule: a regular file inside the workspace (realpath), at most 1 MiB (a committed symlink to /dev/zero is refused).
+    return parseDriftConfig(await readTextFile(file, { root: folder.uri.fsPath, maxBytes: 1024 * 1024, display: DRIFT_CONFIG_FILE }), DRIFT_CONFIG_FILE);
   }
 
   /**
