@@ -135,9 +135,6 @@ export interface WriteResult {
 export async function writePlan(plan: EmitPlan, options: { overwrite?: boolean | readonly string[] } = {}): Promise<WriteResult> {
   const result: WriteResult = { written: [], unchanged: [], skipped: [] };
   const allowed = (p: string): boolean => options.overwrite === true || (Array.isArray(options.overwrite) && options.overwrite.includes(p));
-  // The manifest first, so a watcher that sees the new files (the models tree) already finds them listed.
-  const ours = plan.files.filter((f) => f.identical || !f.exists || allowed(f.path));
-  if (ours.length) result.manifest = await recordManifest(plan.outDir, ours);
   for (const f of plan.files) {
     if (f.identical) {
       result.unchanged.push(f.path);
@@ -158,5 +155,8 @@ export async function writePlan(plan: EmitPlan, options: { overwrite?: boolean |
     }
     result.written.push(f.path);
   }
+  // After the files (their writes check the folder first); the models tree rescans when the manifest appears.
+  const ours = plan.files.filter((f) => !result.skipped.includes(f.path));
+  if (ours.length) result.manifest = await recordManifest(plan.outDir, ours);
   return result;
 }
