@@ -116,6 +116,9 @@ writeFileSync('dist/cli.js', CLI_LAUNCHER);
 chmodSync('dist/cli.js', 0o755);
 copyFileSync('node_modules/web-tree-sitter/web-tree-sitter.wasm', 'dist/web-tree-sitter.wasm');
 copyFileSync('node_modules/tree-sitter-python/tree-sitter-python.wasm', 'dist/tree-sitter-python.wasm');
+// Codicons for the webviews (status icons, chevrons): the font and its stylesheet, served from dist/webview/.
+mkdirSync('dist/webview', { recursive: true });
+for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));

@@ -117,6 +117,11 @@ export interface ChecklistReport {
   counts: StatusCounts;
   /** Which optional inputs were found (saved results of the other capabilities). */
   sources: { profiles: string[]; drift: string[]; skew: string | null };
+  /**
+   * Files not graded: `generated` ones ML Preflight wrote (listed in a `.mlpreflight-generated.json` manifest or
+   * carrying its marker; workspace-relative), and how many matched the exclude glob.
+   */
+  excluded?: { generated: string[]; byPattern: number };
   /** Problems reading inputs (a bad `.mlpreflight/checklist.json`, an unreadable profile) that did not stop the run. */
   warnings: string[];
 }
@@ -128,9 +133,27 @@ export function countStatuses(items: readonly { status: ChecklistStatus }[]): St
   return counts;
 }
 
-/** `✓ 5 · ! 2 · ✗ 3 · ? 4 · n/a 1`-style summary without symbols: `3 fail, 2 warn, 4 unknown, 5 pass, 1 n/a`. */
+/**
+ * Item counts with their unit, so they never read as finding counts: `3 items fail, 2 warn, 4 unknown, 5 pass, 1 n/a`
+ * (`1 item fails` for one).
+ */
 export function formatCounts(counts: StatusCounts): string {
-  return CHECKLIST_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s === 'na' ? 'n/a' : s}`).join(', ') || 'no items';
+  const parts = CHECKLIST_STATUSES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s === 'na' ? 'n/a' : s}`);
+  if (!parts.length) return 'no items';
+  const first = CHECKLIST_STATUSES.find((s) => counts[s] > 0)!;
+  const n = counts[first];
+  const verb = first === 'na' ? 'n/a' : n === 1 ? { pass: 'passes', warn: 'warns', fail: 'fails', unknown: 'unknown' }[first] : first;
+  parts[0] = `${n} ${n === 1 ? 'item' : 'items'} ${verb}`;
+  return parts.join(', ');
+}
+
+/** Finding counts with their unit: `18 error findings, 4 warnings` (notes left out when there are none). */
+export function formatFindingCounts(findings: readonly { level: 'error' | 'warning' | 'note' }[]): string {
+  const n = (level: 'error' | 'warning' | 'note'): number => findings.filter((f) => f.level === level).length;
+  const plural = (k: number, one: string, many: string): string => `${k} ${k === 1 ? one : many}`;
+  const parts = [plural(n('error'), 'error finding', 'error findings'), plural(n('warning'), 'warning', 'warnings')];
+  if (n('note')) parts.push(plural(n('note'), 'note', 'notes'));
+  return parts.join(', ');
 }
 
 /** Human label of a status. */

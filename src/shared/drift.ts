@@ -214,11 +214,42 @@ export interface DriftConfigFile {
   mode?: 'evidently' | 'tfdv';
 }
 
-/** The verdict in a few words: `Drift in 3 of 5 columns (60%)` / `No dataset drift: 1 of 5 columns (20%)`. */
+/**
+ * How serious a comparison is, for colours and icons on every surface: `drift` (dataset drift: the share of drifted
+ * columns reached the threshold), `columns` (no dataset drift, but some columns drift: still a warning), `ok`.
+ */
+export type DriftLevel = 'drift' | 'columns' | 'ok';
+
+export function driftLevel(report: Pick<DriftReport, 'datasetDrift' | 'driftedColumns'>): DriftLevel {
+  return report.datasetDrift ? 'drift' : report.driftedColumns > 0 ? 'columns' : 'ok';
+}
+
+/**
+ * The verdict in a few words: `Dataset drift: 3 of 5 columns drifted (60%)` / `No dataset drift, but 3 of 7 columns
+ * drift (43%)` / `No drift: 0 of 5 columns drifted`.
+ */
 export function driftVerdict(report: Pick<DriftReport, 'datasetDrift' | 'driftedColumns' | 'testedColumns' | 'shareDrifted'>): string {
   const pct = `${Math.round(report.shareDrifted * 100)}%`;
   if (report.testedColumns === 0) return 'No column could be tested';
-  return report.datasetDrift
-    ? `Dataset drift: ${report.driftedColumns} of ${report.testedColumns} columns drifted (${pct})`
-    : `No dataset drift: ${report.driftedColumns} of ${report.testedColumns} columns drifted (${pct})`;
+  switch (driftLevel(report)) {
+    case 'drift':
+      return `Dataset drift: ${report.driftedColumns} of ${report.testedColumns} columns drifted (${pct})`;
+    case 'columns':
+      return `No dataset drift, but ${report.driftedColumns} of ${report.testedColumns} columns drift (${pct})`;
+    case 'ok':
+      return `No drift: 0 of ${report.testedColumns} columns drifted`;
+  }
+}
+
+/** The short form for tree rows: `dataset drift: 4/7 columns`, `3/7 columns drift`, `no drift: 0/7 columns`. */
+export function driftShortVerdict(report: Pick<DriftReport, 'datasetDrift' | 'driftedColumns' | 'testedColumns'>): string {
+  const n = `${report.driftedColumns}/${report.testedColumns}`;
+  switch (driftLevel(report)) {
+    case 'drift':
+      return `dataset drift: ${n} columns`;
+    case 'columns':
+      return `${n} columns drift`;
+    case 'ok':
+      return `no drift: ${n} columns`;
+  }
 }

@@ -58,7 +58,9 @@ async function pickModel(index: ModelIndex): Promise<vscode.Uri | undefined> {
  * Model Inspector and resolves to its `ModelInspection` (plain JSON). Resolves to undefined when the user
  * dismisses the pick.
  *
- * @throws Error (after an error notification) when the argument is not a model location or the model cannot be inspected.
+ * A model that cannot be inspected opens in the inspector too, which shows the error there; resolves to undefined.
+ *
+ * @throws Error (after an error notification) when the argument is not a model location.
  */
 async function inspectModel({ index, log }: Deps, arg?: unknown): Promise<ModelInspection | undefined> {
   let uri: vscode.Uri | undefined;
@@ -73,9 +75,11 @@ async function inspectModel({ index, log }: Deps, arg?: unknown): Promise<ModelI
   try {
     inspection = await index.inspect(uri);
   } catch (ex) {
-    const message = `Cannot inspect ${errorMessage(ex)}`;
-    reportError(log, message, ex);
-    throw new Error(message, { cause: ex });
+    // One error, one place: the inspector opens on the file and says what is wrong with it and what to do
+    // (no toast, no rejection that the command palette would turn into a second, modal, error).
+    log.error(`Cannot inspect ${errorMessage(ex)}`);
+    await vscode.commands.executeCommand('vscode.openWith', uri, INSPECTOR_VIEW_TYPE);
+    return undefined;
   }
   log.info(`Inspected ${displayName(uri)}: ${inspection.nodeCount} nodes, ${inspection.parameterCount} parameters`);
   await vscode.commands.executeCommand('vscode.openWith', uri, INSPECTOR_VIEW_TYPE);

@@ -34,3 +34,11 @@ export function readModelsConfig(scope?: vscode.ConfigurationScope): ModelsConfi
       : MODELS_DEFAULTS.maxFiles,
   };
 }
+
+/** `mlPreflight.generated.treatAsServingCode`: grade, list and pair generated files as the user's own (default false). */
+export function readTreatGeneratedAsOwn(scope?: vscode.ConfigurationScope): boolean {
+  return vscode.workspace.getConfiguration('mlPreflight.generated', scope).get<unknown>('treatAsServingCode') === true;
+}
+
+/** Configuration section of {@link readTreatGeneratedAsOwn} (for `affectsConfiguration`). */
+export const GENERATED_SECTION = 'mlPreflight.generated';

@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { OnnxInspectError } from '../core/onnx/errors';
 import type { ModelInspection } from '../shared/modelInspection';
-import { MODELS_SECTION, readModelsConfig } from './config';
+import { loadGeneratedIndex, MANIFEST_NAME } from '../core/generated';
+import { GENERATED_SECTION, MODELS_SECTION, readModelsConfig, readTreatGeneratedAsOwn } from './config';
 import { displayName, inspectUri } from './inspectUri';
 import { errorMessage, type Log } from './log';
 
@@ -70,8 +71,14 @@ export class ModelIndex implements vscode.Disposable {
 
   constructor(private readonly log: Log) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.onnx');
+    // A generated-files manifest changes which models are listed (src/core/generated.ts).
+    const manifests = vscode.workspace.createFileSystemWatcher(`**/${MANIFEST_NAME}`);
     this.disposables.push(
       watcher,
+      manifests,
+      manifests.onDidCreate(() => this.scheduleRescan()),
+      manifests.onDidChange(() => this.scheduleRescan()),
+      manifests.onDidDelete(() => this.scheduleRescan()),
       watcher.onDidCreate(() => this.scheduleRescan()),
       watcher.onDidDelete((uri) => {
         this.cache.delete(uri.toString());
@@ -79,7 +86,7 @@ export class ModelIndex implements vscode.Disposable {
       }),
       watcher.onDidChange((uri) => this.onFileChanged(uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(MODELS_SECTION)) this.scheduleRescan();
+        if (e.affectsConfiguration(MODELS_SECTION) || e.affectsConfiguration(GENERATED_SECTION)) this.scheduleRescan();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRescan()),
     );
@@ -222,7 +229,13 @@ export class ModelIndex implements vscode.Disposable {
       const include = new vscode.RelativePattern(folder, config.include);
       // `undefined` applies VS Code's files.exclude; our own pattern replaces it.
       const exclude = config.exclude ? config.exclude : undefined;
-      const uris = await vscode.workspace.findFiles(include, exclude, remaining + 1);
+      const all = await vscode.workspace.findFiles(include, exclude, remaining + 1);
+      // Model copies ML Preflight generated (deploy/docker/model/model.onnx…) are not the user's models.
+      const generated = folder.uri.scheme === 'file' && all.length
+        ? await loadGeneratedIndex(folder.uri.fsPath, all.filter((u) => u.scheme === 'file').map((u) => u.fsPath), { includeGenerated: readTreatGeneratedAsOwn(folder.uri) })
+        : undefined;
+      const uris = generated ? all.filter((u) => !(u.scheme === 'file' && generated.isListed(u.fsPath))) : all;
+      if (all.length - uris.length) this.log.info(`Not listed: ${all.length - uris.length} generated model copy(ies) in ${folder.name} (${MANIFEST_NAME})`);
       if (uris.length > remaining) truncatedAt = maxFiles;
       const entries = uris
         .map((uri) => {

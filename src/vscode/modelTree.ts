@@ -258,7 +258,10 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
     item.id = `model:${node.uri.toString()}`;
     item.resourceUri = node.uri;
     item.description = entry?.folder || undefined;
-    item.contextValue = entry?.state.kind === 'error' ? 'modelError' : 'model';
+    // `model`: inspectable and runnable; `modelRefused`: parsed, but an external-data path was refused (it cannot
+    // run, so no Profile button); `modelError`: unparseable (Inspect shows why, Profile is not offered).
+    item.contextValue = entry?.state.kind === 'error' ? 'modelError'
+      : entry?.state.kind === 'ready' && entry.state.inspection.externalData.some((d) => d.refused) ? 'modelRefused' : 'model';
     item.command = { title: 'Open in ONNX Model Inspector', command: 'vscode.openWith', arguments: [node.uri, INSPECTOR_VIEW_TYPE] };
     const state = entry?.state ?? { kind: 'pending' };
     const where = entry?.folder ? `${entry.folder}/${name}` : name;
@@ -313,7 +316,14 @@ export class ModelTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsc
             tooltip: plainTooltip(`Last profiled ${latency.createdAt}: ${latency.text}`, 'Run "ML Preflight: Profile Model" again to refresh.'),
             icon: latency.regressions ? icon('pulse', 'problemsWarningIcon.foreground') : icon('pulse'),
           }]
-          : modelFacts(parent, state.inspection);
+          : [...modelFacts(parent, state.inspection), ...(vscode.workspace.isTrusted ? [] : [{
+            kind: 'fact' as const,
+            id: `${parent}#restricted`,
+            label: 'Profiling unavailable: Restricted Mode',
+            description: 'running a model needs a trusted workspace',
+            tooltip: plainTooltip('Profiling runs the model in ONNX Runtime, so it needs a trusted workspace. Inspection, skew and drift keep working in Restricted Mode.', 'Use "Workspaces: Manage Workspace Trust" to trust this folder.'),
+            icon: icon('shield'),
+          }])];
       }
     }
   }

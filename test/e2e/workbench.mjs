@@ -60,6 +60,14 @@ export async function runCommand(/** @type {Page} */ page, /** @type {string} */
 /** Ctrl+P, file name, Enter: opens a workspace file with its default editor. */
 export async function quickOpen(/** @type {Page} */ page, /** @type {string} */ fileName) {
   await quickInput(page, { key: 'Control+P', text: fileName, rowText: fileName });
+  // Quick Open lists recently opened files first until the filtered results arrive: Enter only once the first
+  // row is a match, or it opens whatever was recent (seen after Generate opened deploy/…/config.pbtxt).
+  const first = page.locator(sel.quickRow).first();
+  const deadline = Date.now() + 10_000;
+  while (!(((await first.textContent().catch(() => '')) ?? '').includes(fileName))) {
+    if (Date.now() > deadline) throw new Error(`Quick Open: the first row is "${await first.textContent().catch(() => '')}", not ${fileName}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
   await page.keyboard.press('Enter');
 }
 

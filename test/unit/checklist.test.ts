@@ -14,7 +14,7 @@ import { driftFacts, loadSources, profileFacts, skewFacts } from '../../src/core
 import { ChecklistError } from '../../src/core/checklist/workspace';
 import type { ChecklistItemResult, ChecklistReport } from '../../src/shared/checklist';
 import { bertLikeModel, EXAMPLE_MODEL } from '../fixtures/emit/models';
-import { DT, graph, model, node, tensorInfo } from '../support/onnxBuilder';
+import { DT, graph, model, node, tensor, tensorInfo } from '../support/onnxBuilder';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 
@@ -116,6 +116,22 @@ describe('checklist evaluators', function () {
     assert.equal(f.summary, 'new.onnx uses opset 19; ONNX Runtime 1.14 implements up to 18: re-export with opset_version=18 or upgrade the runtime');
     const broken = await grade({ 'bad.onnx': 'not a model' });
     assert.equal(item(broken, 'model.format').status, 'fail');
+  });
+
+  it('a refused external-data path fails model.format (the model does not load), not model.size, and its weights are not counted', async () => {
+    const escaping = model({ opsets: { '': 17 }, graph: graph({
+      nodes: [node('Add', ['x', 'w'], ['y'])],
+      inputs: [tensorInfo('x', DT.FLOAT, [1024])],
+      outputs: [tensorInfo('y', DT.FLOAT, [1024])],
+      initializers: [tensor('w', DT.FLOAT, [1024], { external: { location: '../secret.bin', length: 4096 } })],
+    }) });
+    const report = await grade({ 'models/escape.onnx': escaping });
+    const format = item(report, 'model.format');
+    assert.equal(format.status, 'fail');
+    assert.ok(format.findings.some((f) => f.ruleId === 'model/external-data-refused' && f.message.includes('../secret.bin')), format.summary);
+    const size = item(report, 'model.size');
+    assert.notEqual(size.status, 'fail', size.summary);
+    assert.match(size.evidence[0]!.text, /^0 B of weights present \(4 KiB in missing or refused external data/);
   });
 
   it('profile-based items are unknown without a profile and graded with one', async () => {

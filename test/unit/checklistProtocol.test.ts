@@ -1,6 +1,6 @@
 /** The checklist webview protocol guards: anything the webview posts is untrusted input. */
 import * as assert from 'node:assert/strict';
-import { countStatuses, formatCounts } from '../../src/shared/checklist';
+import { countStatuses, formatCounts, formatFindingCounts } from '../../src/shared/checklist';
 import { isChecklistHostToWebview, isChecklistWebviewToHost } from '../../src/shared/checklistProtocol';
 
 describe('checklist webview protocol', () => {
@@ -43,7 +43,10 @@ describe('checklist webview protocol', () => {
   it('counts and formats statuses worst first', () => {
     const counts = countStatuses(Object.freeze([{ status: 'pass' }, { status: 'fail' }, { status: 'fail' }, { status: 'na' }] as const));
     assert.deepEqual(counts, { pass: 1, warn: 0, fail: 2, unknown: 0, na: 1 });
-    assert.equal(formatCounts(counts), '2 fail, 1 pass, 1 n/a');
+    assert.equal(formatCounts(counts), '2 items fail, 1 pass, 1 n/a');
+    assert.equal(formatCounts({ pass: 3, warn: 0, fail: 1, unknown: 0, na: 0 }), '1 item fails, 3 pass');
+    assert.equal(formatFindingCounts([{ level: 'error' }, { level: 'error' }, { level: 'warning' }]), '2 error findings, 1 warning');
+    assert.equal(formatFindingCounts([{ level: 'note' }]), '0 error findings, 0 warnings, 1 note');
     assert.equal(formatCounts(countStatuses([])), 'no items');
   });
 });

@@ -17,6 +17,7 @@ import { emitFiles, EMIT_TARGETS } from '../../src/core/emit/emit';
 import { EmitError, queueDelay, servingModel, servingName } from '../../src/core/emit/modelIo';
 import { parseTritonConfig } from '../../src/core/emit/pbtxt';
 import { planFiles, writePlan, type EmittedFile } from '../../src/core/emit/plan';
+import { MANIFEST_NAME, markerLine } from '../../src/core/generated';
 import { tritonFacts } from '../../src/core/emit/triton';
 import { lintTritonConfig } from '../../src/core/emit/tritonLint';
 import { MODEL_CONFIG_PROTO } from '../../src/core/emit/tritonModelConfigProto';
@@ -255,18 +256,20 @@ describe('emit plan: writes only inside the chosen folder and never overwrites s
 
   it('new → written; identical → unchanged; different → skipped with a diff unless allowed', async () => {
     const files = [{ path: 'a/config.pbtxt', content: 'one\ntwo\nthree\n', description: '' }];
+    const manifest = path.join(tmp, MANIFEST_NAME);
+    const marker = markerLine('a/config.pbtxt')!;
     const first = await writePlan(await planFiles(tmp, files));
-    assert.deepEqual(first, { written: ['a/config.pbtxt'], unchanged: [], skipped: [] });
-    assert.deepEqual(await writePlan(await planFiles(tmp, files)), { written: [], unchanged: ['a/config.pbtxt'], skipped: [] });
+    assert.deepEqual(first, { written: ['a/config.pbtxt'], unchanged: [], skipped: [], manifest });
+    assert.deepEqual(await writePlan(await planFiles(tmp, files)), { written: [], unchanged: ['a/config.pbtxt'], skipped: [], manifest });
     const changed = [{ ...files[0]!, content: 'one\n2\nthree\n' }];
     const plan = await planFiles(tmp, changed);
     assert.equal(plan.files[0]!.exists, true);
     assert.equal(plan.files[0]!.identical, false);
-    assert.equal(plan.files[0]!.diff, '--- a/a/config.pbtxt\n+++ b/a/config.pbtxt\n@@ -1,3 +1,3 @@\n one\n-two\n+2\n three\n');
+    assert.equal(plan.files[0]!.diff, `--- a/a/config.pbtxt\n+++ b/a/config.pbtxt\n@@ -1,4 +1,4 @@\n ${marker}\n one\n-two\n+2\n three\n`);
     assert.deepEqual(await writePlan(plan), { written: [], unchanged: [], skipped: ['a/config.pbtxt'] });
-    assert.equal(await readFile(path.join(tmp, 'a', 'config.pbtxt'), 'utf8'), 'one\ntwo\nthree\n');
-    assert.deepEqual(await writePlan(plan, { overwrite: ['a/config.pbtxt'] }), { written: ['a/config.pbtxt'], unchanged: [], skipped: [] });
-    assert.equal(await readFile(path.join(tmp, 'a', 'config.pbtxt'), 'utf8'), 'one\n2\nthree\n');
+    assert.equal(await readFile(path.join(tmp, 'a', 'config.pbtxt'), 'utf8'), `${marker}\none\ntwo\nthree\n`);
+    assert.deepEqual(await writePlan(plan, { overwrite: ['a/config.pbtxt'] }), { written: ['a/config.pbtxt'], unchanged: [], skipped: [], manifest });
+    assert.equal(await readFile(path.join(tmp, 'a', 'config.pbtxt'), 'utf8'), `${marker}\none\n2\nthree\n`);
   });
 
   it('YAML outputs are single parseable documents per object', async () => {

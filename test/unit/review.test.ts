@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ITEMS } from '../../src/core/checklist/items';
-import { renderReviewHtml } from '../../src/core/review/html';
+import { fixCommand, renderReviewHtml } from '../../src/core/review/html';
 import { reviewExitCode, runReview, type ReviewReport } from '../../src/core/review/review';
 import { toSarif } from '../../src/core/review/sarif';
 import { EXAMPLE_MODEL } from '../fixtures/emit/models';
@@ -90,6 +90,18 @@ describe('review', function () {
   });
   after(async () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('the HTML report gives each fix as the exact command on the workspace\'s model and samples, and its counts say their units', () => {
+    const html = renderReviewHtml(example);
+    assert.match(html, /<code class="cmd">ml-preflight emit docker --model models\/classifier\.onnx --out deploy\/docker<\/code>/);
+    assert.match(html, /<code class="cmd">ml-preflight emit k6 --model models\/classifier\.onnx --out deploy\/loadtest<\/code>/);
+    assert.doesNotMatch(html, /&lt;model\.onnx&gt;/, 'no placeholder where the model is known');
+    assert.match(html, /Checklist: \d+ items fail, /);
+    assert.match(html, /Findings: \d+ error findings, \d+ warnings?/);
+    assert.match(html, /<div class="table-wrap"><table class="models">/, 'the models table scrolls inside its own box at narrow widths');
+    assert.equal(fixCommand('run.drift', { drift: { reference: 'data/ref file.csv', current: 'data/cur.csv' } }), "ml-preflight drift 'data/ref file.csv' data/cur.csv");
+    assert.equal(fixCommand('doc', { model: 'm.onnx' }), undefined);
   });
 
   it('flattens failed and warned items into findings with locations', () => {

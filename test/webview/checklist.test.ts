@@ -101,7 +101,14 @@ describe('checklist webview (Chromium)', function () {
     assert.equal(await v.page.getAttribute('#app', 'data-state'), 'ready');
     assert.equal(await v.page.locator('details.item').count(), report.items.length);
     assert.equal(await v.page.locator('section.area').count(), new Set(report.items.map((i) => i.area)).size);
-    assert.equal(await v.page.textContent('[data-count="fail"]'), `✗ ${report.counts.fail} fail`);
+    assert.equal((await v.page.textContent('[data-count="fail"]'))!.trim(), `${report.counts.fail} fail`);
+    assert.equal(await v.page.locator('[data-count="fail"] .codicon.codicon-error').count(), 1, 'a codicon, not a text glyph');
+    // Status pills share one width, so every title starts at the same x; each summary has an expand chevron.
+    const widths = await v.page.locator('details.item .badge').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().width)));
+    assert.equal(new Set(widths).size, 1, `pill widths ${[...new Set(widths)].join(', ')}`);
+    const titleX = await v.page.locator('details.item summary .title').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().left)));
+    assert.equal(new Set(titleX).size, 1, `titles start at ${[...new Set(titleX)].join(', ')}`);
+    assert.equal(await v.page.locator('details.item summary .codicon-chevron-right').count(), report.items.length);
     assert.equal(await v.page.getAttribute('#item-serving\\.health', 'class'), 'item s-fail');
     assert.match((await v.page.textContent('#item-serving\\.health summary'))!, /Health and readiness endpoints.*No \/health or \/ready route/);
     assert.equal(await v.page.getAttribute('#item-perf\\.latency .badge', 'data-status'), 'unknown');

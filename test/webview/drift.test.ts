@@ -117,7 +117,9 @@ describe('data drift webview (Chromium)', function () {
     assert.equal(await view.page.getAttribute('#app', 'data-state'), 'loading');
     await view.send({ type: 'drift/show', report });
     assert.equal(await view.page.getAttribute('#app', 'data-state'), 'ready');
-    assert.match((await view.page.textContent('.verdict')) ?? '', /No dataset drift: 3 of 7 columns drifted/);
+    // Below the dataset threshold, yet 3 columns drift: said, and styled as a warning.
+    assert.match((await view.page.textContent('.verdict')) ?? '', /No dataset drift, but 3 of 7 columns drift/);
+    assert.equal(await view.page.getAttribute('.verdict', 'data-verdict'), 'columns');
     assert.equal(await view.page.locator('table.columns tbody tr').count(), 7);
     assert.equal(await view.page.locator('table.columns tbody tr.drifted').count(), 3);
     // Default sort: drift first; the first drifted column is selected and charted.

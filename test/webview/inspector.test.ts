@@ -134,6 +134,28 @@ describe('model inspector webview (Chromium)', function () {
     assert.deepEqual(await v.cspViolations(), []);
   });
 
+  it('a refused external-data path is an error banner, its weights not counted; JSON metadata pretty-printed; keys wrap only at _ . -', async () => {
+    const v = await open();
+    const refused = {
+      ...convGemm,
+      externalData: [{ location: '../secret.bin', bytes: 2048, tensors: 1, exists: false, refused: 'path escapes the model folder' }],
+      weightBytes: convGemm.weightBytes + 2048,
+      metadata: { preprocessing_mean_and_std: '{"mean":[0.485,0.456,0.406],"std":[0.229,0.224,0.225]}' },
+    };
+    await v.send({ type: 'model/show', inspection: refused });
+    const { page } = v;
+    assert.equal(await page.locator('#refused-banner[role="alert"]').count(), 1);
+    assert.match((await page.locator('#refused-banner').textContent()) ?? '', /"\.\.\/secret\.bin": path escapes the model folder/);
+    assert.match(await page.locator('#summary [data-fact="weight-bytes"]').textContent() ?? '', /^3 KiB present.*2 KiB more in missing or refused external data, not counted/);
+    assert.match(await page.locator('#summary [data-fact="file-size"]').textContent() ?? '', /\+ 2 KiB external data/);
+    assert.equal((await page.locator('#metadata td.value pre').textContent())?.split('\n')[1], '  "mean": [');
+    assert.equal(await page.locator('#metadata td.key wbr').count(), 3, 'break opportunities after each underscore only');
+    // Inputs and Outputs share one card.
+    assert.equal(await page.locator('.card.io-pair #io-inputs').count(), 1);
+    assert.equal(await page.locator('.card.io-pair #io-outputs').count(), 1);
+    assert.deepEqual(await v.cspViolations(), []);
+  });
+
   it('renders the error state for model/error with the reason and the message as text', async () => {
     const file = path.join(fixtures, 'truncated.onnx');
     const error = await inspectModel(file).then(() => assert.fail('truncated.onnx inspected'), (ex: unknown) => ex);

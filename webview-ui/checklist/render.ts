@@ -6,9 +6,9 @@ import { CHECKLIST_AREAS, countStatuses, formatCounts, statusLabel, type Checkli
 import type { ChecklistHostToWebview } from '../../src/shared/checklistProtocol';
 import { EMIT_TARGET_LABELS, type EmitTargetId } from '../../src/shared/checklistEmit';
 import { append, h } from '../shared/dom';
+import { STATUS_CODICON, withoutRepeatedPath } from './format';
 import type { Host } from './host';
 
-const ICON: Record<ChecklistStatus, string> = { pass: '✓', warn: '!', fail: '✗', unknown: '?', na: '–' };
 const TARGETS: EmitTargetId[] = ['docker', 'triton', 'kserve', 'k8s', 'prometheus', 'k6'];
 
 type ShowMessage = Extract<ChecklistHostToWebview, { type: 'checklist/show' }>;
@@ -23,8 +23,13 @@ export function renderMessage(app: HTMLElement, state: 'loading' | 'error', text
   app.setAttribute('aria-busy', String(state === 'loading'));
 }
 
+function icon(doc: Document, status: ChecklistStatus): HTMLElement {
+  return h(doc, 'span', { class: `codicon codicon-${STATUS_CODICON[status]}`, 'aria-hidden': 'true' });
+}
+
+/** A fixed-width status pill: codicon + label, so the titles beside it line up whatever the status. */
 function badge(doc: Document, status: ChecklistStatus): HTMLElement {
-  return h(doc, 'span', { class: `badge s-${status}`, 'data-status': status }, `${ICON[status]} ${statusLabel(status)}`);
+  return h(doc, 'span', { class: `badge s-${status}`, 'data-status': status }, icon(doc, status), h(doc, 'span', { class: 'label' }, statusLabel(status)));
 }
 
 function item(doc: Document, i: ChecklistItemResult, open: boolean): HTMLElement {
@@ -40,7 +45,7 @@ function item(doc: Document, i: ChecklistItemResult, open: boolean): HTMLElement
       h(doc, 'span', { class: `level l-${f.level}` }, f.level), ' ',
       f.file ? h(doc, 'button', { class: 'link', type: 'button', 'data-open': f.file, 'data-line': f.line }, `${f.file}${f.line ? `:${f.line}` : ''}`) : null,
       f.file ? ' ' : null,
-      h(doc, 'span', {}, f.message))))
+      h(doc, 'span', {}, withoutRepeatedPath(f.message, f.file)))))
     : null;
   const actions = h(doc, 'div', { class: 'actions' });
   if (i.fix && i.status !== 'pass' && i.status !== 'na') append(actions, h(doc, 'button', { type: 'button', class: 'primary', 'data-action': i.fix.id, 'data-item': i.id }, i.fix.label));
@@ -48,7 +53,7 @@ function item(doc: Document, i: ChecklistItemResult, open: boolean): HTMLElement
     ? h(doc, 'button', { type: 'button', class: 'secondary', 'data-clear-na': i.id }, 'Clear n/a')
     : h(doc, 'button', { type: 'button', class: 'secondary', 'data-mark-na': i.id }, 'Mark as n/a…'));
   return h(doc, 'details', { class: `item s-${i.status}`, id: `item-${i.id}`, 'data-item-id': i.id, open },
-    h(doc, 'summary', {}, badge(doc, i.status), h(doc, 'span', { class: 'title' }, i.title), h(doc, 'span', { class: 'summary' }, i.na ? `n/a: ${i.na.reason}` : i.summary)),
+    h(doc, 'summary', {}, h(doc, 'span', { class: 'codicon codicon-chevron-right chevron', 'aria-hidden': 'true' }), badge(doc, i.status), h(doc, 'span', { class: 'title' }, i.title), h(doc, 'span', { class: 'summary' }, i.na ? `n/a: ${i.na.reason}` : i.summary)),
     h(doc, 'div', { class: 'body' },
       i.na ? h(doc, 'p', { class: 'na' }, `Marked not applicable${i.na.date ? ` on ${i.na.date}` : ''}: ${i.na.reason}. Measured: ${statusLabel(i.measured ?? 'unknown')}.`) : null,
       h(doc, 'p', { class: 'why' }, i.explanation),
@@ -69,7 +74,7 @@ export function renderChecklist(app: HTMLElement, message: ShowMessage, host: Ho
   const header = h(doc, 'header', { class: 'checklist-header' },
     h(doc, 'h1', {}, 'Deployment checklist'),
     h(doc, 'p', { class: 'folder' }, message.folder),
-    h(doc, 'p', { class: 'counts', 'aria-label': formatCounts(counts) }, ...(['fail', 'warn', 'unknown', 'pass', 'na'] as const).map((s) => h(doc, 'span', { class: `count s-${s}`, 'data-count': s }, `${ICON[s]} ${counts[s]} ${statusLabel(s)}`))),
+    h(doc, 'p', { class: 'counts', 'aria-label': formatCounts(counts) }, ...(['fail', 'warn', 'unknown', 'pass', 'na'] as const).map((s) => h(doc, 'span', { class: `count s-${s}`, 'data-count': s }, icon(doc, s), ` ${counts[s]} ${statusLabel(s)}`))),
     h(doc, 'div', { class: 'toolbar' },
       h(doc, 'button', { type: 'button', class: 'secondary', 'data-refresh': '' }, 'Refresh'),
       h(doc, 'label', { class: 'toggle' }, h(doc, 'input', { type: 'checkbox', 'data-show-passed': '', checked: state.showPassed }), ' Show passed and n/a')),

@@ -3,7 +3,7 @@
  * names and categories from the data stay text. Charts are SVG built from the shared geometry
  * (`src/shared/driftChart.ts`), the same as the HTML report's.
  */
-import { DRIFT_METHOD_LABELS, driftVerdict, type ColumnDrift, type DriftReport } from '../../src/shared/drift';
+import { DRIFT_METHOD_LABELS, driftLevel, driftVerdict, type ColumnDrift, type DriftReport } from '../../src/shared/drift';
 import { ecdfShapes, formatShare, formatStat, histogramShapes, pEquals, type ChartShapes } from '../../src/shared/driftChart';
 import { cellText, sortColumns, TABLE_COLUMNS, type SortKey } from '../../src/shared/driftTable';
 import { append, h, svg as svgEl } from '../shared/dom';
@@ -59,7 +59,7 @@ function header(doc: Document, report: DriftReport, actions: DriftActions): HTML
     h(doc, 'h1', {}, 'Data drift'),
     open(side('reference'), 'reference'),
     open(side('current'), 'current'),
-    h(doc, 'div', { class: `verdict ${report.datasetDrift ? 'drift' : 'ok'}`, role: 'status', 'data-verdict': report.datasetDrift ? 'drift' : 'ok' },
+    h(doc, 'div', { class: `verdict ${driftLevel(report)}`, role: 'status', 'data-verdict': driftLevel(report) },
       driftVerdict(report),
       h(doc, 'span', { class: 'detail' }, ` · dataset drift at ≥ ${formatShare(report.driftShareThreshold)} of tested columns · ${report.mode === 'tfdv' ? 'TFDV mode' : "Evidently's default tests"}`)),
     h(doc, 'div', { class: 'actions' }, rerun, exportBtn));

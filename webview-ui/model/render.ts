@@ -11,6 +11,7 @@ import type { ModelInspection, TensorInfo } from '../../src/shared/modelInspecti
 import type { ModelErrorMessage } from '../../src/shared/protocol';
 import { h, type Child } from '../shared/dom';
 import { baseName, formatBytes, formatCount, formatFlops, formatInteger, formatShape, histogramRows } from '../../src/shared/format';
+import { absentExternalBytes, assumptionText, fileSizeText, metadataValueText } from './format';
 
 /** How many op types get a bar before the rest is summarized as "+N more". */
 export const HISTOGRAM_LIMIT = 30;
@@ -66,12 +67,13 @@ function paramsText(count: number): string {
 
 function summary(doc: Doc, m: ModelInspection): HTMLElement {
   const est = m.flopsEstimate;
-  const assumption = Object.entries(est.assumption).map(([dim, v]) => `${dim} = ${v}`).join(', ');
+  const assumption = assumptionText(est.assumption);
+  const absent = absentExternalBytes(m);
   const flopsDetail = m.flops === null
     ? 'no Conv/Gemm/MatMul shape resolved'
     : `${est.nodesCounted} of ${est.nodesTotal} Conv/Gemm/MatMul nodes${assumption ? `; ${assumption}` : ''}`;
   const facts: [key: string, label: string, value: string, detail?: string][] = [
-    ['file-size', 'File size', formatBytes(m.file.bytes), `${formatInteger(m.file.bytes)} bytes`],
+    ['file-size', 'File size', fileSizeText(m), `${formatInteger(m.file.bytes)} bytes in the .onnx file`],
     ['ir-version', 'IR version', m.irVersion === null ? 'not set' : String(m.irVersion)],
     ['opsets', 'Opsets', opsetText(m.opsets)],
     ['producer', 'Producer', [m.producer.name, m.producer.version].filter(Boolean).join(' ') || 'not set'],
@@ -79,7 +81,10 @@ function summary(doc: Doc, m: ModelInspection): HTMLElement {
     ['model-version', 'Model version', m.modelVersion === null ? 'not set' : String(m.modelVersion)],
     ['graph-name', 'Graph', m.graphName || 'not set'],
     ['parameters', 'Parameters', paramsText(m.parameterCount)],
-    ['weight-bytes', 'Weights', formatBytes(m.weightBytes), `${formatInteger(m.weightBytes)} bytes in ${m.initializerCount} initializer${m.initializerCount === 1 ? '' : 's'}`],
+    ['weight-bytes', 'Weights', absent ? `${formatBytes(m.weightBytes - absent)} present` : formatBytes(m.weightBytes),
+      absent
+        ? `${formatBytes(absent)} more in missing or refused external data, not counted (declared: ${formatBytes(m.weightBytes)} in ${m.initializerCount} initializer${m.initializerCount === 1 ? '' : 's'})`
+        : `${formatInteger(m.weightBytes)} bytes in ${m.initializerCount} initializer${m.initializerCount === 1 ? '' : 's'}`],
     ['flops', 'FLOPs', formatFlops(m.flops), flopsDetail],
     ['nodes', 'Nodes', formatInteger(m.nodeCount)],
     ['subgraphs', 'Subgraphs', formatInteger(m.subgraphCount)],
@@ -185,9 +190,12 @@ function externalData(doc: Doc, m: ModelInspection): HTMLElement {
 }
 
 function metadata(doc: Doc, m: ModelInspection): HTMLElement {
-  const rows = Object.entries(m.metadata).map(([key, value]) =>
-    h(doc, 'tr', {}, h(doc, 'td', { class: 'key' }, key), h(doc, 'td', { class: 'value' }, value)),
-  );
+  const rows = Object.entries(m.metadata).map(([key, value]) => {
+    const shown = metadataValueText(value);
+    // Break opportunities after _ . - / only, so `preprocessing_mean` wraps as `preprocessing_` / `mean`.
+    const keyParts = key.split(/(?<=[_./-])/).flatMap((part, i) => (i ? [h(doc, 'wbr', {}), part] : [part]));
+    return h(doc, 'tr', {}, h(doc, 'td', { class: 'key', title: key }, ...keyParts), h(doc, 'td', { class: shown.json ? 'value json' : 'value' }, shown.json ? h(doc, 'pre', {}, shown.text) : shown.text));
+  });
   return h(doc, 'div', { id: 'metadata' }, rows.length ? table(doc, { class: 'grid' }, ['key', 'value'], rows) : none(doc));
 }
 
@@ -206,13 +214,23 @@ export function render(root: HTMLElement, inspection: ModelInspection, options: 
     header.append(reveal);
   }
   const opTypes = Object.keys(m.opHistogram).length;
+  // A refused external-data path is an error, not one warning among others: a banner above everything.
+  const refused = m.externalData.filter((d) => d.refused);
+  const banner = refused.length
+    ? h(doc, 'div', { id: 'refused-banner', class: 'banner error', role: 'alert' },
+      h(doc, 'p', { class: 'error-title' }, `External data refused: this model cannot be loaded as it is`),
+      ...refused.map((d) => h(doc, 'p', {}, `"${d.location}": ${d.refused} (${formatBytes(d.bytes)} of weights, not opened, not counted).`)),
+      h(doc, 'p', { class: 'detail' }, 'Keep the data file inside the model\'s folder and save the model with a relative location (onnx.save_model(..., save_as_external_data=True, location="weights.bin")).'))
+    : null;
   root.replaceChildren(
     header,
+    ...(banner ? [banner] : []),
     h(doc, 'main', { class: 'cards' },
       section(doc, 'Summary', summary(doc, m)),
       section(doc, `Warnings (${m.warnings.length})`, warnings(doc, m.warnings)),
-      section(doc, `Inputs (${m.inputs.length})`, table(doc, { id: 'io-inputs', class: 'grid io' }, ['name', 'dtype', 'shape'], tensorRows(doc, m.inputs))),
-      section(doc, `Outputs (${m.outputs.length})`, table(doc, { id: 'io-outputs', class: 'grid io' }, ['name', 'dtype', 'shape'], tensorRows(doc, m.outputs))),
+      h(doc, 'section', { class: 'card io-pair' },
+        h(doc, 'div', {}, h(doc, 'h2', {}, `Inputs (${m.inputs.length})`), table(doc, { id: 'io-inputs', class: 'grid io' }, ['name', 'dtype', 'shape'], tensorRows(doc, m.inputs))),
+        h(doc, 'div', {}, h(doc, 'h2', {}, `Outputs (${m.outputs.length})`), table(doc, { id: 'io-outputs', class: 'grid io' }, ['name', 'dtype', 'shape'], tensorRows(doc, m.outputs)))),
       section(doc, `Operators (${opTypes} types, ${formatInteger(m.nodeCount)} nodes)`, histogram(doc, m.opHistogram)),
       section(doc, 'Weights by dtype', weights(doc, m)),
       section(doc, 'Quantization', quantization(doc, m)),

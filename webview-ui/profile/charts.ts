@@ -5,6 +5,7 @@
 import type { BatchRun } from '../../src/shared/profileResult';
 import { formatLatencyMs } from '../../src/shared/profileFormat';
 import { svg } from '../shared/dom';
+import { logTicks, useLogScale } from './format';
 
 /** "Nice" tick values spanning [lo, hi]. */
 export function ticks(lo: number, hi: number, count = 5): number[] {
@@ -29,7 +30,12 @@ export function latencyChart(doc: Document, run: BatchRun): SVGElement {
   const lo = edgesMs[0] ?? run.min;
   const hi = Math.max(edgesMs[edgesMs.length - 1] ?? run.max, lo + 1e-9);
   const maxCount = Math.max(1, ...counts);
-  const x = (v: number): number => M.left + ((Math.min(Math.max(v, lo), hi) - lo) / (hi - lo)) * (W - M.left - M.right);
+  // A wide spread (a tail 20× the fastest run) gets a log axis, so the bulk of the runs is not one bar.
+  const log = useLogScale(lo, hi);
+  const x = log
+    ? (v: number): number => M.left + (Math.log(Math.min(Math.max(v, lo), hi) / lo) / Math.log(hi / lo)) * (W - M.left - M.right)
+    : (v: number): number => M.left + ((Math.min(Math.max(v, lo), hi) - lo) / (hi - lo)) * (W - M.left - M.right);
+  if (log) root.setAttribute('data-scale', 'log');
   const y = (c: number): number => H - M.bottom - (c / maxCount) * (H - M.top - M.bottom);
   const yp = (p: number): number => H - M.bottom - p * (H - M.top - M.bottom);
   const bars = svg(doc, 'g', { class: 'bars' });
@@ -47,7 +53,7 @@ export function latencyChart(doc: Document, run: BatchRun): SVGElement {
     root.appendChild(svg(doc, 'line', { x1: x(v), x2: x(v), y1: M.top, y2: H - M.bottom, class: `marker marker-${label}` }));
     root.appendChild(svg(doc, 'text', { x: nearRight ? x(v) - 3 : x(v) + 3, y: M.top + 10 + i * 13, class: 'marker-label', 'text-anchor': nearRight ? 'end' : 'start' }, `${label} ${formatLatencyMs(v)}`));
   });
-  axes(doc, root, ticks(lo, hi).map((t) => [x(t), formatLatencyMs(t)]), ticks(0, maxCount, 4).filter((t) => Number.isInteger(t)).map((t) => [y(t), String(t)]), 'latency', 'runs');
+  axes(doc, root, (log ? logTicks(lo, hi) : ticks(lo, hi)).map((t) => [x(t), formatLatencyMs(t)]), ticks(0, maxCount, 4).filter((t) => Number.isInteger(t)).map((t) => [y(t), String(t)]), log ? 'latency (log scale)' : 'latency', 'runs');
   for (const p of [0, 0.5, 1]) root.appendChild(svg(doc, 'text', { x: W - M.right + 6, y: yp(p) + 4, class: 'tick' }, `${p * 100}%`));
   return root;
 }

@@ -15,6 +15,7 @@ import type { BatchRun, MetricDelta, ProfileResult } from '../../src/shared/prof
 import type { BatchSummary } from '../../src/shared/workerProtocol';
 import { h, type Child } from '../shared/dom';
 import { latencyChart, sweepChart } from './charts';
+import { canRetry, errorTitle, stabilityWarning } from './format';
 
 export interface RenderOptions {
   onRerun?: () => void;
@@ -194,8 +195,10 @@ function list(doc: Doc, id: string, heading: string, items: readonly string[]): 
 export function render(root: HTMLElement, file: string, r: ProfileResult, options: RenderOptions = {}): void {
   const doc = root.ownerDocument;
   const m = r.memory;
+  const unstable = r.runs.map(stabilityWarning).filter((w): w is string => w !== undefined);
   root.replaceChildren(
     header(doc, file, r, options),
+    ...(unstable.length ? [h(doc, 'div', { id: 'stability', class: 'banner warning', role: 'alert' }, ...unstable.map((w) => h(doc, 'p', {}, w)))] : []),
     summary(doc, r),
     h(doc, 'div', { class: 'cards' },
       runsTable(doc, r),
@@ -245,9 +248,10 @@ export function renderError(root: HTMLElement, file: string, kind: string, messa
   const doc = root.ownerDocument;
   root.replaceChildren(
     h(doc, 'header', { class: 'profile-header' }, h(doc, 'h1', { id: 'profile-title' }, `Profile: ${baseName(file)}`), h(doc, 'p', { class: 'detail' }, file)),
-    h(doc, 'section', { id: 'error', class: 'card error', role: 'alert' }, h(doc, 'h2', {}, kind === 'aborted' ? 'Cancelled' : `Could not profile (${kind})`), h(doc, 'p', {}, message)),
+    h(doc, 'section', { id: 'error', class: 'card error', role: 'alert', 'data-kind': kind }, h(doc, 'h2', {}, errorTitle(kind)), h(doc, 'p', {}, message)),
   );
-  if (options.onRerun) root.append(h(doc, 'button', { id: 'rerun', type: 'button' }, 'Profile again'));
+  // "Profile again" only where a second run can succeed: a model ONNX Runtime refuses fails the same way.
+  if (options.onRerun && canRetry(kind)) root.append(h(doc, 'button', { id: 'rerun', type: 'button' }, 'Profile again'));
   root.querySelector('#rerun')?.addEventListener('click', () => options.onRerun?.());
   setState(root, 'error');
 }

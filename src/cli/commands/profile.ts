@@ -7,7 +7,7 @@ import { ERASE_LINE } from '../../shared/escape';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { OnnxInspectError } from '../../core/onnx/errors';
-import { baselineDir } from '../../core/profile/baseline';
+import { modelBaselineDir } from '../../core/profile/savedProfile';
 import { ProfileError } from '../../core/profile/errors';
 import { parseShape } from '../../core/profile/plan';
 import { KNOWN_EPS, PROFILE_DEFAULTS, profileModel, type ProfileOptions } from '../../core/profile/profile';
@@ -52,7 +52,8 @@ Options:
   --budget-ms X        latency budget: verdict per batch on p99, largest batch within it
   --cost-per-hour X    machine price per hour: cost per 1,000 predictions
   --op-runs N          profiled runs for the per-op table (default ${PROFILE_DEFAULTS.opProfileRuns}; 0 skips it)
-  --baseline-dir DIR   where baselines live (default ./.mlpreflight/profiles)
+  --baseline-dir DIR   where baselines live (default: .mlpreflight/profiles in the model's workspace,
+                       the nearest folder above the model with .mlpreflight/ or .git)
   --no-baseline        neither compare with nor save a baseline
   --fail-on-regression exit 1 when a metric regressed by more than 10 % against the baseline
   --timeout-s N        stop the worker after N seconds (default ${PROFILE_DEFAULTS.timeoutMs / 1000})
@@ -314,7 +315,7 @@ export async function profileCommand(args: string[], io: CliIO, runOptions: Prof
     costPerHour: numberOption('--cost-per-hour', values['cost-per-hour']),
     opProfileRuns: numberOption('--op-runs', values['op-runs'], true),
     timeBudgetS: numberOption('--time-budget', values['time-budget']),
-    baselineDir: values['no-baseline'] ? undefined : path.resolve(io.cwd, values['baseline-dir'] ?? baselineDir('.')),
+    baselineDir: values['no-baseline'] ? undefined : values['baseline-dir'] ? path.resolve(io.cwd, values['baseline-dir']) : modelBaselineDir(model),
     timeoutMs: timeoutS === undefined ? undefined : timeoutS * 1000,
     maxRssBytes: maxMb === undefined ? undefined : maxMb * 1024 ** 2,
     signal: io.signal,

@@ -9,6 +9,7 @@ import { toSarif } from '../../core/review/sarif';
 import { checkDistinct, checkWritable, writeOutput } from '../outputFile';
 import { CliError, ExitCode, type CliIO } from '../io';
 import { formatChecklist } from './checklist';
+import { formatFindingCounts } from '../../shared/checklist';
 
 export const reviewHelp = `Usage: ml-preflight review [<dir>] [--json] [--sarif FILE] [--html FILE] [--fail-on LEVEL] [--base REF]
 
@@ -87,9 +88,7 @@ export async function reviewCommand(args: string[], io: CliIO, version: string):
     io.stdout(JSON.stringify(report, null, 2) + '\n');
   } else {
     io.stdout(formatChecklist(report.checklist, dir));
-    const errors = report.findings.filter((f) => f.level === 'error').length;
-    const warnings = report.findings.filter((f) => f.level === 'warning').length;
-    io.stdout(`${report.models.length} model(s), ${errors} error(s), ${warnings} warning(s) in ${report.durationMs} ms (--fail-on ${failOn}: exit ${code})\n`);
+    io.stdout(`${report.models.length} model(s), ${formatFindingCounts(report.findings)} in ${report.durationMs} ms (--fail-on ${failOn}: exit ${code})\n`);
     for (const w of written) io.stdout(`wrote ${path.relative(io.cwd, w) || w}\n`);
   }
   return code;

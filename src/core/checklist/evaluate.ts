@@ -25,6 +25,10 @@ export interface ChecklistOptions {
   git?: boolean;
   /** Evaluate only these items (default: all). */
   items?: readonly ItemDefinition[];
+  /** Glob of files and folders not graded (`mlPreflight.models.exclude`, the same the tree applies). */
+  exclude?: string;
+  /** Grade files ML Preflight generated like the user's own (default false: they are left out, see src/core/generated.ts). */
+  includeGenerated?: boolean;
 }
 
 /** Grades already-gathered facts (exported for tests and for `review`, which reuses the facts). */
@@ -57,6 +61,7 @@ export async function evaluateFacts(facts: Facts, options: ChecklistOptions = {}
     items,
     counts: countStatuses(items),
     sources: { profiles: facts.sources.profiles.map((p) => p.source), drift: facts.sources.drift.map((d) => d.source), skew: facts.sources.skew?.source ?? null },
+    excluded: { generated: [...facts.ws.excluded.generated], byPattern: facts.ws.excluded.byPattern },
     warnings,
   };
 }

@@ -10,7 +10,7 @@ import type { ModelInspection } from '../../shared/modelInspection';
 import { liveDrift, type CompareDrift } from './liveDrift';
 import { liveSkewWith, type AnalyzeSkew } from './liveSkew';
 import { loadSources, type Sources } from './sources';
-import { openWorkspace, type Workspace } from './workspace';
+import { openWorkspace, type Workspace, type WorkspaceOptions } from './workspace';
 
 export interface ModelFact {
   /** Workspace-relative path. */
@@ -69,7 +69,7 @@ export function isTestFile(rel: string): boolean {
  * live skew report (default: on this thread; VS Code: the skew service's results or its worker thread), as
  * `compareDrift` does for drift.
  */
-export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift; analyzeSkew?: AnalyzeSkew; base?: string; git?: boolean } = {}): Promise<Facts> {
+export async function gatherFacts(root: string, options: { signal?: AbortSignal; live?: boolean; compareDrift?: CompareDrift; analyzeSkew?: AnalyzeSkew; base?: string; git?: boolean } & WorkspaceOptions = {}): Promise<Facts> {
   const ws = await openWorkspace(root, options);
   const modelFiles = ws.find(/\.onnx$/i).slice(0, MAX_MODELS);
   const models: ModelFact[] = [];
@@ -116,7 +116,7 @@ export async function gatherFacts(root: string, options: { signal?: AbortSignal;
   }
   const live = options.live !== false;
   const sources = await loadSources(ws.root, {
-    liveSkew: live ? liveSkewWith(options.analyzeSkew) : undefined,
+    liveSkew: live ? liveSkewWith(options.analyzeSkew, { includeGenerated: options.includeGenerated }) : undefined,
     liveDrift: live ? (signal) => liveDrift(ws, signal, options.compareDrift) : undefined,
     signal: options.signal,
   });

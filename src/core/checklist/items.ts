@@ -6,6 +6,8 @@
 import type { ChecklistArea, ChecklistStatus, Evidence, Finding, FixAction } from '../../shared/checklist';
 import { formatBytes } from '../../shared/format';
 import { checkServingContract } from '../diff/contractCheck';
+import { formatLatencyMs } from '../../shared/profileFormat';
+import { workspaceRelative } from '../paths';
 import { lintDockerfile } from './dockerfileLint';
 import { lintWorkspaceConfigs } from './configLint';
 import type { CodeFile, Facts } from './facts';
@@ -90,12 +92,18 @@ async function pinnedRuntime(facts: Facts): Promise<{ version: string; evidence:
   return undefined;
 }
 
+/** A profiled model as the user knows it: workspace-relative (the evidence link already names the result file). */
+function modelLabel(facts: Facts, model: string | undefined): string {
+  if (!model) return 'model';
+  return workspaceRelative(facts.ws.root, model);
+}
+
 export const ITEMS: ItemDefinition[] = [
   {
     id: 'model.format',
     area: 'model',
     title: 'Model in a stable format with a supported opset',
-    explanation: 'Production runtimes load a portable, versioned format (ONNX), not pickles or framework checkpoints, and only opsets they implement. A model exported with a newer opset than the serving runtime fails at load time.',
+    explanation: 'Production runtimes load a portable, versioned format (ONNX), not pickles or framework checkpoints, and only opsets they implement. A model exported with a newer opset than the serving runtime, or whose external-data file is missing or outside its folder, fails at load time.',
     fix: { id: 'doc', label: 'How to re-export' },
     async evaluate(facts) {
       const evidence: Evidence[] = [];
@@ -117,6 +125,14 @@ export const ITEMS: ItemDefinition[] = [
         }
         const opset = m.inspection.opsets['ai.onnx'];
         evidence.push({ file: m.file, text: `opset ${opset ?? 'none'}, IR ${m.inspection.irVersion ?? '?'}` });
+        // A model whose weights cannot be loaded does not load at all: a refused or missing external-data file
+        // fails this item (not the size item, which grades the weights that are there).
+        for (const e of m.inspection.externalData.filter((d) => d.refused || !d.exists)) {
+          status = 'fail';
+          findings.push(e.refused
+            ? { ruleId: 'model/external-data-refused', level: 'error', message: `${m.file}: external data "${e.location}" refused (${e.refused}): ONNX Runtime will not load it; keep the data file inside the model's folder and save with a relative location`, file: m.file }
+            : { ruleId: 'model/external-data-missing', level: 'error', message: `${m.file}: external data "${e.location}" is missing next to the model (${formatBytes(e.bytes)} of weights): copy it beside the model`, file: m.file });
+        }
         if (opset !== undefined && opset > maxOpset) {
           status = 'fail';
           findings.push({ ruleId: 'model/opset-too-new', level: 'error', message: `${m.file} uses opset ${opset}; ONNX Runtime ${version} implements up to ${maxOpset}: re-export with opset_version=${maxOpset} or upgrade the runtime`, file: m.file });
@@ -145,12 +161,8 @@ export const ITEMS: ItemDefinition[] = [
       let status: Verdict['status'] = 'pass';
       for (const m of ok) {
         const i = m.inspection!;
-        evidence.push({ file: m.file, text: `${formatBytes(i.weightBytes)} of weights, quantization ${i.quantization.kind}` });
-        const missing = i.externalData.filter((e) => !e.exists || e.refused);
-        if (missing.length) {
-          status = 'fail';
-          findings.push({ ruleId: 'model/external-data-missing', level: 'error', message: `${m.file}: external data ${missing.map((e) => e.location).join(', ')} missing or refused`, file: m.file });
-        }
+        const absent = i.externalData.filter((e) => !e.exists || e.refused).reduce((a, e) => a + e.bytes, 0);
+        evidence.push({ file: m.file, text: `${formatBytes(i.weightBytes - absent)} of weights${absent ? ` present (${formatBytes(absent)} in missing or refused external data, see the format item)` : ''}, quantization ${i.quantization.kind}` });
         const inline = i.weightBytes - i.externalData.reduce((a, e) => a + e.bytes, 0);
         if (inline >= PROTOBUF_LIMIT) {
           status = 'fail';
@@ -181,7 +193,7 @@ export const ITEMS: ItemDefinition[] = [
       let status: Verdict['status'] = 'pass';
       for (const p of profiles) {
         const budget = p.budgetMs ?? DEFAULT_LATENCY_BUDGET_MS;
-        evidence.push({ file: p.source, text: `${p.model ?? 'model'}: p50 ${p.p50Ms} ms, p99 ${p.p99Ms} ms${p.batch ? ` at batch ${p.batch}` : ''} (budget ${budget} ms${p.budgetMs === undefined ? ', default' : ''})` });
+        evidence.push({ file: p.source, text: `${modelLabel(facts, p.model)}: p50 ${formatLatencyMs(p.p50Ms)}, p99 ${formatLatencyMs(p.p99Ms)}${p.batch ? ` at batch ${p.batch}` : ''} (budget ${budget} ms${p.budgetMs === undefined ? ', default' : ''})` });
         if (p.p99Ms > budget) status = 'fail';
       }
       return { status, summary: status === 'pass' ? `p99 within budget in ${profiles.length} profile(s)` : `p99 over budget: ${evidence.find((e) => e.text)!.text}`, evidence };
@@ -200,7 +212,7 @@ export const ITEMS: ItemDefinition[] = [
       return {
         status: over.length ? 'fail' : 'pass',
         summary: over.length ? `Peak RSS over ${formatBytes(DEFAULT_MEMORY_BUDGET_BYTES)}` : `Peak RSS ≤ ${formatBytes(DEFAULT_MEMORY_BUDGET_BYTES)}`,
-        evidence: measured.map((p) => ({ file: p.source, text: `${p.model ?? 'model'}: peak RSS ${formatBytes(p.peakRssBytes!)}` })),
+        evidence: measured.map((p) => ({ file: p.source, text: `${modelLabel(facts, p.model)}: peak RSS ${formatBytes(p.peakRssBytes!)}` })),
       };
     },
   },

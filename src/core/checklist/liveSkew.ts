@@ -66,10 +66,15 @@ export function skewFactsFromReport(root: string, report: SkewReport, source?: s
  * Null (or a report without pairs): the workspace has no training/serving pair. Throws when the analysis fails
  * (the checklist reports it as a warning).
  */
-export type AnalyzeSkew = (root: string, signal?: AbortSignal) => Promise<SkewReport | null>;
+export type AnalyzeSkew = (root: string, signal?: AbortSignal, options?: AnalyzeSkewOptions) => Promise<SkewReport | null>;
+
+export interface AnalyzeSkewOptions {
+  /** Pair files ML Preflight generated too (default false: generated files are left out of pairing, issue 12). */
+  includeGenerated?: boolean;
+}
 
 /** The default {@link AnalyzeSkew}: `analyzeWorkspace` on this thread, loaded on first use. */
-export const analyzeSkewInProcess: AnalyzeSkew = async (root, signal) => (await import('./skewInProcess')).analyzeSkewInProcess(root, signal);
+export const analyzeSkewInProcess: AnalyzeSkew = async (root, signal, options) => (await import('./skewInProcess')).analyzeSkewInProcess(root, signal, options);
 
 /**
  * An {@link AnalyzeSkew} that discovers and analyses the pairs in the skew worker thread (runSkewWorker.ts,
@@ -78,8 +83,8 @@ export const analyzeSkewInProcess: AnalyzeSkew = async (root, signal) => (await 
  * `.mlpreflight/skew.json`).
  */
 export function analyzeSkewInWorker(worker: Pick<SkewWorkerClient, 'discover' | 'analyze'>, settingsPairs?: (root: string) => DiscoverOptions['settingsPairs']): AnalyzeSkew {
-  return async (root, signal) => {
-    const { pairs } = await worker.discover(root, settingsPairs?.(root));
+  return async (root, signal, options) => {
+    const { pairs } = await worker.discover(root, settingsPairs?.(root), options?.includeGenerated);
     signal?.throwIfAborted();
     if (pairs.length === 0) return null;
     const report = await worker.analyze(pairs, root, {});
@@ -89,10 +94,10 @@ export function analyzeSkewInWorker(worker: Pick<SkewWorkerClient, 'discover' | 
 }
 
 /** The live skew source of the checklist, computing the report with `analyze` (default: on this thread). */
-export function liveSkewWith(analyze: AnalyzeSkew = analyzeSkewInProcess): LiveSkew {
+export function liveSkewWith(analyze: AnalyzeSkew = analyzeSkewInProcess, options: AnalyzeSkewOptions = {}): LiveSkew {
   return async (root, signal) => {
     const abs = path.resolve(root);
-    const report = await analyze(abs, signal);
+    const report = await analyze(abs, signal, options);
     signal?.throwIfAborted();
     return report ? skewFactsFromReport(abs, report) : null;
   };

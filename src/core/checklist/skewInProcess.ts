@@ -7,4 +7,4 @@
 import { analyzeWorkspace } from '../skew/analyze';
 import type { AnalyzeSkew } from './liveSkew';
 
-export const analyzeSkewInProcess: AnalyzeSkew = (root, signal) => analyzeWorkspace(root, { signal });
+export const analyzeSkewInProcess: AnalyzeSkew = (root, signal, options) => analyzeWorkspace(root, { signal, includeGenerated: options?.includeGenerated });

@@ -21,12 +21,13 @@
  * Alternative names accepted (so profiler/drift/skew results can be saved unchanged): `latency.p50Ms`,
  * `latency.p99Ms`, `memory.peakRssBytes`, `p50`/`p99` (ms); drift `features` for `columns` and `drifted` for `drift`.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { SkewSarif } from '../../shared/checklist';
 import { parseJsonBounded } from '../jsonSafe';
-import { safeWorkspaceRelative } from '../paths';
+import { isInside, safeWorkspaceRelative } from '../paths';
 import { readTextFile, SafeFsError } from '../safeFs';
+import { enclosingWorkspaceRoot } from '../workspaceRoot';
 
 /** Largest saved result read (profiles with per-op tables are a few MiB). */
 const MAX_SOURCE_BYTES = 32 * 1024 * 1024;
@@ -46,6 +47,8 @@ export interface ProfileFacts {
   budgetMs?: number;
   throughputPerSec?: number;
   device?: string;
+  /** ONNX Runtime version the profile ran with (ProfileResult `ortVersion`), when saved. */
+  ortVersion?: string;
   /** The profiler's Triton advice (ProfileResult `advice.dynamicBatching`), when it gave one. */
   dynamicBatching?: { maxBatchSize: number; maxQueueDelayMicroseconds: number; reason: string; preferredBatchSizes?: number[] };
 }
@@ -148,6 +151,7 @@ export function profileFacts(json: unknown, source: string): ProfileFacts | unde
         budgetMs: num(get(o.budget, 'budgetMs')),
         throughputPerSec: num(first.throughput),
         device: str(o.ep),
+        ortVersion: str(o.ortVersion),
         ...(mbs !== undefined && delay !== undefined ? { dynamicBatching: { maxBatchSize: mbs, maxQueueDelayMicroseconds: delay, reason: str(get(advice, 'reason')) ?? 'profiler advice', ...(preferred.length ? { preferredBatchSizes: preferred } : {}) } } : {}),
       };
     }
@@ -235,6 +239,14 @@ async function readJson(root: string, file: string): Promise<{ json?: unknown; e
   }
 }
 
+async function hasDir(dir: string): Promise<boolean> {
+  try {
+    return (await stat(dir)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function jsonFiles(dir: string): Promise<string[]> {
   try {
     return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && e.name.endsWith('.json')).map((e) => e.name).sort();
@@ -256,6 +268,17 @@ export type LiveDrift = (signal?: AbortSignal) => Promise<{ facts: DriftFacts[];
 export async function loadSources(root: string, options: { liveSkew?: LiveSkew; liveDrift?: LiveDrift; signal?: AbortSignal } = {}): Promise<Sources> {
   const out: Sources = { profiles: [], drift: [], skew: null, warnings: [] };
   const base = path.join(root, SOURCE_DIR);
+  // Baselines belong to the model's workspace (src/core/workspaceRoot.ts): grading a sub-folder such as `examples`
+  // of a repository also reads the repository's baselines of the models inside that sub-folder.
+  const outer = enclosingWorkspaceRoot(path.dirname(path.resolve(root)));
+  if (outer && !(await hasDir(path.join(base, 'profiles')))) {
+    for (const name of await jsonFiles(path.join(outer, SOURCE_DIR, 'profiles'))) {
+      const file = path.join(outer, SOURCE_DIR, 'profiles', name);
+      const { json } = await readJson(outer, file);
+      const facts = json === undefined ? undefined : profileFacts(json, path.relative(root, file).split(path.sep).join('/'));
+      if (facts?.model && isInside(path.resolve(root), path.resolve(facts.model))) out.profiles.push(facts);
+    }
+  }
   for (const [sub, parse, sink] of [
     ['profiles', profileFacts, (f: ProfileFacts) => out.profiles.push(f)],
     ['drift', driftFacts, (f: DriftFacts) => out.drift.push(f)],

@@ -4,7 +4,7 @@
  * URL. Every string from the data (column names, categories, paths) is HTML-escaped.
  */
 import { createHash } from 'node:crypto';
-import { DRIFT_METHOD_LABELS, driftVerdict, type ColumnDrift, type DriftReport } from '../../shared/drift';
+import { DRIFT_METHOD_LABELS, driftLevel, driftVerdict, type ColumnDrift, type DriftReport } from '../../shared/drift';
 import { ecdfShapes, formatP, formatShare, formatStat, histogramShapes, pEquals, type ChartShapes } from '../../shared/driftChart';
 import { GENERATOR_META } from '../../shared/generator';
 import { escapeHtml } from '../../shared/webviewHtml';
@@ -114,7 +114,7 @@ ${GENERATOR_META}
 <style>${CSS}</style></head><body>
 <h1>Data drift report</h1>
 <p class="muted">Reference <code>${e(report.reference.path)}</code> (${report.rows.reference.toLocaleString('en-US')} rows, ${e(report.reference.format)}) · current <code>${e(report.current.path)}</code> (${report.rows.current.toLocaleString('en-US')} rows, ${e(report.current.format)}) · ${e(report.mode === 'tfdv' ? 'TFDV mode' : "Evidently's default tests")} · ${e(report.createdAt)}</p>
-<div class="verdict ${report.datasetDrift ? 'drift' : 'ok'}">${e(driftVerdict(report))}; dataset drift when ≥ ${formatShare(report.driftShareThreshold)} of tested columns drift.</div>
+<div class="verdict ${driftLevel(report)}">${e(driftVerdict(report))}; dataset drift when ≥ ${formatShare(report.driftShareThreshold)} of tested columns drift.</div>
 ${schemaItems.length ? `<h2>Schema drift</h2><ul>${schemaItems.join('')}</ul>` : ''}
 ${report.warnings.length ? `<h2>Warnings</h2><ul>${report.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul>` : ''}
 <h2>Columns</h2><p class="muted">Click a header to sort. p-value tests (KS, chi-square, Z) drift when p is below the threshold; distances (Wasserstein, JS, PSI) when at or above it. Large samples make p-values tiny for trivial shifts: read the effect size beside them.</p>

@@ -12,15 +12,35 @@ import { DEFAULT_MAX_BATCH, type EmitOptions, type ServingModel, type ServingTen
 export const PYTHON_IMAGE = 'python:3.12.8-slim-bookworm';
 export const SERVER_PORT = 8080;
 
-/** Exact pins of the server's dependencies. */
+/**
+ * The ONNX Runtime version ML Preflight profiles with (the bundled onnxruntime-node; a unit test keeps the two
+ * equal). The server is pinned to the version a saved profile ran with, else to this one.
+ */
+export const BUNDLED_ORT_VERSION = '1.30.0';
+
+/** Exact pins of the server's dependencies (ONNX Runtime: see {@link onnxruntimePin}). */
 export const REQUIREMENTS = [
   'fastapi==0.115.6',
   'uvicorn==0.34.0',
-  'onnxruntime==1.20.1',
   'numpy==2.2.1',
   'prometheus-client==0.21.1',
   'pydantic==2.10.4',
 ];
+
+/**
+ * The `onnxruntime` pin and why: the version the saved profile measured (so the served latency is the measured
+ * one), else the version ML Preflight runs with, said so in a comment.
+ */
+export function onnxruntimePin(options: EmitOptions = {}): { requirement: string; comment: string } {
+  const profiled = options.profile?.ortVersion;
+  if (profiled && /^\d+\.\d+(\.\d+)?$/.test(profiled)) {
+    return { requirement: `onnxruntime==${profiled}`, comment: `# onnxruntime pinned to ${profiled}, the version the profile ${options.profile!.source.replace(/[\r\n]/g, ' ')} was measured with.` };
+  }
+  return {
+    requirement: `onnxruntime==${BUNDLED_ORT_VERSION}`,
+    comment: `# onnxruntime pinned to ${BUNDLED_ORT_VERSION}, the version ML Preflight runs (no saved profile): profile the model and generate again to pin the measured version; latency under another version may differ.`,
+  };
+}
 
 /** A Python literal for a JSON-safe value; strings by the escaping rule's {@link pythonString} (src/shared/escape.ts). */
 function py(value: unknown): string {
@@ -250,8 +270,9 @@ async def infer(request: Request) -> Response:
 `;
 }
 
-export function requirementsTxt(): string {
-  return `# Exact pins (ML Preflight). Upgrade deliberately and re-run the load test.\n${REQUIREMENTS.join('\n')}\n`;
+export function requirementsTxt(options: EmitOptions = {}): string {
+  const ort = onnxruntimePin(options);
+  return `# Exact pins (ML Preflight). Upgrade deliberately and re-run the load test.\n${ort.comment}\n${[...REQUIREMENTS.slice(0, 2), ort.requirement, ...REQUIREMENTS.slice(2)].join('\n')}\n`;
 }
 
 /** The Dockerfile: build stage installs pinned deps into a venv; runtime stage is slim, non-root, with a HEALTHCHECK. */

@@ -35,7 +35,7 @@ export async function targetFiles(target: EmitTarget, model: ServingModel, optio
         { path: 'Dockerfile', content: dockerfile(model), description: 'multi-stage, pinned, non-root image with a HEALTHCHECK' },
         { path: '.dockerignore', content: dockerignore(model), description: 'build context allow-list' },
         { path: 'app/main.py', content: servingApp(model, options), description: 'FastAPI + ONNX Runtime server: /health, /ready, /metrics, v2 infer with input validation' },
-        { path: 'app/requirements.txt', content: requirementsTxt(), description: 'exact pins' },
+        { path: 'app/requirements.txt', content: requirementsTxt(options), description: 'exact pins' },
         { path: 'model/model.onnx', copyFrom: model.path, description: 'the model' },
         // External data is copied beside the model: it is found relative to the model file (class 8 of issue 11).
         ...model.externalData.map((x) => ({ path: `model/${x.location}`, copyFrom: x.absPath, description: 'external data of the model' })),
@@ -57,7 +57,10 @@ export async function targetFiles(target: EmitTarget, model: ServingModel, optio
   }
 }
 
-/** The files for `targets` (`all` = every target, each in its own sub-folder). */
+/**
+ * The files for `targets` (`all` = every target, each in its own sub-folder). `planFiles` adds the
+ * generated-file marker and `writePlan` the manifest (src/core/generated.ts), once for all emitters.
+ */
 export async function emitFiles(inspection: ModelInspection, targets: readonly EmitTarget[] | 'all', options: EmitOptions = {}): Promise<EmittedFile[]> {
   if (options.profile) checkProfile(options.profile);
   const model = servingModel(inspection, options.name);

@@ -6,6 +6,7 @@
  */
 import { lstat, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
+import { addMarker, recordManifest } from '../generated';
 import { isInside } from '../paths';
 import { copyFileAtomic, readRegularFile, SafeFsError, writeFileAtomic } from '../safeFs';
 import { EmitError } from './modelIo';
@@ -87,7 +88,8 @@ export async function planFiles(outDir: string, files: readonly EmittedFile[]): 
   if (rootInfo && !rootInfo.isDirectory()) throw new EmitError('exists', outDir, 'the output folder exists and is not a folder');
   const realRoot = await realAncestor(root);
   const planned: PlannedFile[] = [];
-  for (const f of files) {
+  // Every text file says it is generated (a comment in its format); the manifest is added by writePlan.
+  for (const f of files.map((e) => (e.content === undefined ? e : { ...e, content: addMarker(e.path, e.content) }))) {
     if (!f.path || path.isAbsolute(f.path) || /^[a-zA-Z]:/.test(f.path) || f.path.split(/[\\/]/).some((s) => s === '..')) {
       throw new EmitError('path-escape', f.path, `refusing to write outside ${root}`);
     }
@@ -122,6 +124,8 @@ export interface WriteResult {
   unchanged: string[];
   /** Existing, different files left alone (overwrite not allowed). */
   skipped: string[];
+  /** The generated-files manifest updated with the written and unchanged files (src/core/generated.ts). */
+  manifest?: string;
 }
 
 /**
@@ -151,5 +155,8 @@ export async function writePlan(plan: EmitPlan, options: { overwrite?: boolean |
     }
     result.written.push(f.path);
   }
+  // After the files (their writes check the folder first); the models tree rescans when the manifest appears.
+  const ours = plan.files.filter((f) => !result.skipped.includes(f.path));
+  if (ours.length) result.manifest = await recordManifest(plan.outDir, ours);
   return result;
 }

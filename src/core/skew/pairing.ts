@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SkewPair, SkewPairConfig } from '../../shared/skew';
+import { loadGeneratedIndexSync, readHeadSync } from '../generated';
 import { parseJsonBounded } from '../jsonSafe';
 import { readTextFileSync, resolveInsideSync, SafeFsError } from '../safeFs';
 
@@ -246,11 +247,25 @@ export interface DiscoverOptions {
   settingsPairs?: SkewPairConfig[];
   maxFiles?: number;
   signal?: AbortSignal;
+  /** Pair files ML Preflight generated too (default false: a generated `main.py` is not the user's serving code). */
+  includeGenerated?: boolean;
+}
+
+/** Drops the files ML Preflight generated (listed in a manifest, or a `.py` whose head carries the marker). */
+function withoutGenerated(root: string, listed: { py: string[]; onnx: string[] }, includeGenerated?: boolean): { py: string[]; onnx: string[] } {
+  if (includeGenerated) return listed;
+  const index = loadGeneratedIndexSync(root, [...listed.py, ...listed.onnx]);
+  return {
+    py: listed.py.filter((f) => !index.isGenerated(f, readHeadSync(f))),
+    onnx: listed.onnx.filter((f) => !index.isListed(f)),
+  };
 }
 
 /** The pairs of a workspace folder: config file, else settings, else heuristics. */
 export function discoverPairs(root: string, options: DiscoverOptions = {}): { pairs: SkewPair[]; truncated: boolean } {
-  const { py, onnx, truncated } = listFiles(root, options.maxFiles, options.signal);
+  const listed = listFiles(root, options.maxFiles, options.signal);
+  const truncated = listed.truncated;
+  const { py, onnx } = withoutGenerated(root, listed, options.includeGenerated);
   const fromConfig = readPairConfig(root);
   const configured = fromConfig ?? (options.settingsPairs?.length ? options.settingsPairs : undefined);
   if (configured) {

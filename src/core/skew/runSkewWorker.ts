@@ -13,7 +13,7 @@ import { SkewParserError } from './parserError';
 
 /** Parent → worker. `overlay`: unsaved editor contents by absolute path. */
 export type SkewWorkerRequest =
-  | { id: number; type: 'discover'; root: string; settingsPairs?: DiscoverOptions['settingsPairs'] }
+  | { id: number; type: 'discover'; root: string; settingsPairs?: DiscoverOptions['settingsPairs']; includeGenerated?: boolean }
   | { id: number; type: 'analyze'; pairs: SkewPair[]; root: string; overlay: Record<string, string>; maxFileBytes?: number };
 
 /** Worker → parent. */
@@ -50,8 +50,8 @@ export class SkewWorkerClient {
   constructor(private readonly options: SkewWorkerOptions) {}
 
   /** `discoverPairs(root, { settingsPairs })` in the worker. @throws SkewConfigError, Error */
-  async discover(root: string, settingsPairs?: DiscoverOptions['settingsPairs']): Promise<{ pairs: SkewPair[]; truncated: boolean }> {
-    const reply = await this.request({ type: 'discover', root, settingsPairs });
+  async discover(root: string, settingsPairs?: DiscoverOptions['settingsPairs'], includeGenerated?: boolean): Promise<{ pairs: SkewPair[]; truncated: boolean }> {
+    const reply = await this.request({ type: 'discover', root, settingsPairs, includeGenerated });
     if (reply.type !== 'discovered') throw new Error(`skew worker: unexpected reply ${reply.type}`);
     return { pairs: reply.pairs, truncated: reply.truncated };
   }

@@ -18,7 +18,7 @@ function post(reply: SkewWorkerReply): void {
 
 async function handle(request: SkewWorkerRequest): Promise<SkewWorkerReply> {
   if (request.type === 'discover') {
-    const { pairs, truncated } = discoverPairs(request.root, { settingsPairs: request.settingsPairs });
+    const { pairs, truncated } = discoverPairs(request.root, { settingsPairs: request.settingsPairs, includeGenerated: request.includeGenerated });
     return { id: request.id, type: 'discovered', pairs, truncated };
   }
   const overlay = request.overlay;

@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { emitFiles, EMIT_TARGETS, type EmitTarget } from '../../core/emit/emit';
-import { EmitError } from '../../core/emit/modelIo';
+import { EmitError, type EmitOptions } from '../../core/emit/modelIo';
+import { findSavedProfile } from '../../core/profile/savedProfile';
 import { planFiles, writePlan, type EmitPlan, type WriteResult } from '../../core/emit/plan';
 import { EMIT_TARGET_LABELS, type EmitTargetId } from '../../shared/checklistEmit';
 import { errorMessage, reportError, type Log } from '../log';
@@ -28,6 +29,18 @@ export interface EmitRequest {
 
 export interface EmitOutcome extends WriteResult {
   outDir: string;
+  /** The saved profile the files were sized from (absolute), when one was found. */
+  profile?: string;
+  /** The file opened as a preview after writing (absolute). */
+  opened?: string;
+}
+
+/** The file a user wants to see first: the Triton config, the Dockerfile, else the first written text file. */
+function mainFile(plan: EmitPlan, result: WriteResult): string | undefined {
+  const done = new Set([...result.written, ...result.unchanged]);
+  const text = plan.files.filter((f) => f.content !== undefined && done.has(f.path));
+  const pick = text.find((f) => f.path.endsWith('config.pbtxt')) ?? text.find((f) => /(^|\/)Dockerfile$/.test(f.path)) ?? text[0];
+  return pick?.absPath;
 }
 
 /** Serves the proposed contents for `vscode.diff`. */
@@ -116,9 +129,15 @@ export async function runEmit(request: EmitRequest, deps: { index: ModelIndex; l
   const targets: readonly EmitTarget[] | 'all' = request.target === 'all' ? 'all' : [request.target];
   if (request.target !== 'all' && !EMIT_TARGETS.includes(request.target)) throw new Error(`ML Preflight: unknown target '${request.target}'`);
   let plan: EmitPlan;
+  // What was measured is used: the model's latest saved profile (`.mlpreflight/profiles/` of its workspace or of
+  // the workspace folder that holds it) sizes the Triton batching, the container resources and the ORT pin.
+  const folder = vscode.workspace.getWorkspaceFolder(modelUri);
+  const profile = await findSavedProfile(modelUri.fsPath, folder?.uri.scheme === 'file' ? [folder.uri.fsPath] : []).catch(() => undefined);
+  const options: EmitOptions = profile ? { profile } : {};
+  log.info(profile ? `Generate ${request.target}: using the saved profile ${profile.file}` : `Generate ${request.target}: no saved profile of ${modelUri.fsPath}; defaults are used (profile the model to size from measurements)`);
   try {
     const inspection = await index.inspect(modelUri);
-    plan = await planFiles(outUri.fsPath, await emitFiles(inspection, targets));
+    plan = await planFiles(outUri.fsPath, await emitFiles(inspection, targets, options));
   } catch (ex) {
     const message = EmitError.is(ex) ? `Cannot generate files: ${ex.message}` : `Cannot generate files for ${modelUri.fsPath}: ${errorMessage(ex)}`;
     reportError(log, message, ex);
@@ -128,11 +147,14 @@ export async function runEmit(request: EmitRequest, deps: { index: ModelIndex; l
   const allowed = policy === 'always' ? true : policy === 'never' ? [] : await confirmOverwrites(plan, proposed);
   const result = await writePlan(plan, { overwrite: allowed });
   log.info(`Generated ${request.target} for ${modelUri.fsPath} in ${plan.outDir}: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.skipped.length} kept`);
-  const summary = `${EMIT_TARGET_LABELS[request.target]}: ${result.written.length} file(s) written${result.unchanged.length ? `, ${result.unchanged.length} unchanged` : ''}${result.skipped.length ? `, ${result.skipped.length} existing kept` : ''} in ${vscode.workspace.asRelativePath(outUri)}.`;
+  const main = mainFile(plan, result);
+  const summary = `${EMIT_TARGET_LABELS[request.target]}: ${result.written.length} file(s) written${result.unchanged.length ? `, ${result.unchanged.length} unchanged` : ''}${result.skipped.length ? `, ${result.skipped.length} existing kept` : ''} in ${vscode.workspace.asRelativePath(outUri)}${profile ? `, sized from the profile ${vscode.workspace.asRelativePath(profile.file)}` : ' (no saved profile: defaults; profile the model and generate again)'}.`;
   if (policy === 'ask') {
-    void vscode.window.showInformationMessage(summary, 'Reveal').then((c) => {
-      if (c) void vscode.commands.executeCommand('revealInExplorer', outUri);
+    // The main written file opens as a preview, so the result is seen at once; Reveal selects it in the Explorer.
+    if (main) await vscode.window.showTextDocument(vscode.Uri.file(main), { preview: true, preserveFocus: false }).then(undefined, (ex: unknown) => log.warn(`Cannot open ${main}: ${errorMessage(ex)}`));
+    void vscode.window.showInformationMessage(summary, 'Reveal in Explorer').then((c) => {
+      if (c) void vscode.commands.executeCommand('revealInExplorer', main ? vscode.Uri.file(main) : outUri);
     });
   }
-  return { outDir: plan.outDir, ...result };
+  return { outDir: plan.outDir, ...result, ...(profile ? { profile: profile.file } : {}), ...(main ? { opened: main } : {}) };
 }

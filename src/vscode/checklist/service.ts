@@ -8,6 +8,8 @@ import { runChecklist } from '../../core/checklist/evaluate';
 import type { CompareDrift } from '../../core/checklist/liveDrift';
 import type { AnalyzeSkew } from '../../core/checklist/liveSkew';
 import type { ChecklistReport } from '../../shared/checklist';
+import { GENERATED_SECTION, MODELS_SECTION, readModelsConfig, readTreatGeneratedAsOwn } from '../config';
+import { checklistDrift } from '../drift/checklistDrift';
 import { errorMessage, type Log } from '../log';
 
 export type FolderState =
@@ -44,6 +46,10 @@ export class ChecklistService implements vscode.Disposable {
       watcher.onDidChange(onEvent),
       watcher.onDidDelete(onEvent),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()),
+      // The tree and the checklist see the same files: re-grade when what is excluded changes.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(MODELS_SECTION) || e.affectsConfiguration(GENERATED_SECTION)) this.schedule();
+      }),
     );
   }
 
@@ -76,8 +82,16 @@ export class ChecklistService implements vscode.Disposable {
     const run = (async () => {
       const started = Date.now();
       try {
-        const report = await runChecklist(folder.uri.fsPath, { signal: this.lifetime.signal, compareDrift: this.compareDrift, analyzeSkew: this.analyzeSkew, git: vscode.workspace.isTrusted });
+        const report = await runChecklist(folder.uri.fsPath, {
+          signal: this.lifetime.signal,
+          compareDrift: this.compareDrift,
+          analyzeSkew: this.analyzeSkew,
+          exclude: readModelsConfig(folder.uri).exclude,
+          includeGenerated: readTreatGeneratedAsOwn(folder.uri),
+          git: vscode.workspace.isTrusted,
+        });
         this.states.set(key, { kind: 'ready', report });
+        checklistDrift.setFromReport(report);
         this.log.info(`Checklist for ${folder.name}: ${report.counts.fail} fail, ${report.counts.warn} warn, ${report.counts.unknown} unknown, ${report.counts.pass} pass, ${report.counts.na} n/a (${Date.now() - started} ms)`);
         for (const w of report.warnings) this.log.warn(`Checklist: ${w}`);
         return report;

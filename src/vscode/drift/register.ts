@@ -12,12 +12,13 @@ import { stampReport } from '../../core/reportStamp';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DataReadError } from '../../core/data/errors';
+import { findDriftPairs } from '../../core/checklist/liveDrift';
 import { DATA_EXTENSIONS } from '../../core/data/readDataset';
 import { computeDrift, DriftError } from '../../core/drift/computeDrift';
 import { DRIFT_CONFIG_FILE, mergeOverrides, parseDriftConfig } from '../../core/drift/config';
 import { renderDriftHtml } from '../../core/drift/htmlReport';
 import { runDriftInWorker } from '../../core/drift/runDriftWorker';
-import { driftVerdict, type DriftConfigFile, type DriftReport } from '../../shared/drift';
+import { driftShortVerdict, driftVerdict, type DriftConfigFile, type DriftReport } from '../../shared/drift';
 import type { DriftWebviewToHostMessage } from '../../shared/driftProtocol';
 import { errorMessage, reportError, type Log } from '../log';
 import type { ModelTreeProvider } from '../modelTree';
@@ -96,23 +97,51 @@ class DriftController implements vscode.Disposable {
     }
   }
 
-  /** Quick pick: remembered pairs, or pick two files. */
+  /**
+   * The reference/current pairs the checklist's live drift check finds (same rule: same folder and extension, names
+   * differing by reference/train/baseline vs current/prod/serving), so the picker suggests what the checklist graded.
+   */
+  private async suggestedPairs(): Promise<DriftPair[]> {
+    const out: DriftPair[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const exts = Object.keys(DATA_EXTENSIONS).map((e) => e.slice(1)).join(',');
+      const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, `**/*.{${exts}}`), '**/{node_modules,.git,.venv,venv,dist,build}/**', 2000);
+      const byRel = new Map(uris.map((u) => [path.posix.relative(folder.uri.path, u.path), u]));
+      for (const p of findDriftPairs([...byRel.keys()].sort())) out.push({ reference: byRel.get(p.reference)!.toString(), current: byRel.get(p.current)!.toString() });
+    }
+    return out;
+  }
+
+  /** Quick pick: remembered pairs, the pairs the checklist found, or pick two files. */
   private async pickPair(): Promise<{ reference: vscode.Uri; current: vscode.Uri } | undefined> {
     type Item = vscode.QuickPickItem & { pair?: DriftPair; browse?: true };
-    const items: Item[] = this.state.pairs().map((pair) => ({
+    const remembered = this.state.pairs();
+    const items: Item[] = remembered.map((pair) => ({
       label: `$(history) ${rel(vscode.Uri.parse(pair.reference))} → ${rel(vscode.Uri.parse(pair.current))}`,
-      description: pair.verdict ? (pair.verdict.datasetDrift ? `drift ${pair.verdict.driftedColumns}/${pair.verdict.testedColumns}` : `no drift ${pair.verdict.driftedColumns}/${pair.verdict.testedColumns}`) : undefined,
+      description: pair.verdict ? driftShortVerdict(pair.verdict) : undefined,
       pair,
     }));
+    const known = new Set(remembered.map((p) => `${p.reference}|${p.current}`));
+    for (const pair of await this.suggestedPairs().catch(() => [])) {
+      if (known.has(`${pair.reference}|${pair.current}`)) continue;
+      items.push({ label: `$(lightbulb) ${rel(vscode.Uri.parse(pair.reference))} → ${rel(vscode.Uri.parse(pair.current))}`, description: 'found in the workspace (the pair the checklist compares)', pair });
+    }
     items.push({ label: '$(folder-opened) Pick reference and current files…', browse: true, alwaysShow: true });
     const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'Compare Data Drift', placeHolder: 'A remembered pair, or pick two files' });
     if (!picked) return undefined;
     if (picked.pair) return { reference: vscode.Uri.parse(picked.pair.reference), current: vscode.Uri.parse(picked.pair.current) };
     const reference = this.state.pendingReference ?? (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use as reference', title: 'Reference data (e.g. training sample)', filters: FILTERS }))?.[0];
     if (!reference) return undefined;
-    const current = this.state.pendingCurrent ?? (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use as current', title: 'Current data (e.g. recent production inputs)', filters: FILTERS, defaultUri: vscode.Uri.joinPath(reference, '..') }))?.[0];
-    if (!current) return undefined;
-    return { reference, current };
+    for (;;) {
+      const current = this.state.pendingCurrent ?? (await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Use as current', title: 'Current data (e.g. recent production inputs)', filters: FILTERS, defaultUri: vscode.Uri.joinPath(reference, '..') }))?.[0];
+      if (!current) return undefined;
+      if (current.toString() !== reference.toString()) return { reference, current };
+      // The same file twice can only say "no drift": say so instead of showing a meaningless green report.
+      this.state.pendingCurrent = undefined;
+      const choice = await vscode.window.showWarningMessage(`${rel(reference)} is both the reference and the current file: every column would match. Pick another current file?`, { modal: true }, 'Pick Another', 'Compare Anyway');
+      if (choice === 'Compare Anyway') return { reference, current };
+      if (choice !== 'Pick Another') return undefined;
+    }
   }
 
   /** Reads `.mlpreflight/drift.json` of the workspace folder holding `uri` (or the first folder). */
@@ -250,6 +279,14 @@ class DriftController implements vscode.Disposable {
     else this.state.pendingCurrent = uri;
     this.state.changed();
     const { pendingReference: ref, pendingCurrent: cur } = this.state;
+    if (ref && cur && ref.toString() === cur.toString()) {
+      // The same file on both sides can only match itself: keep it as this side and ask for the other.
+      if (side === 'reference') this.state.pendingCurrent = undefined;
+      else this.state.pendingReference = undefined;
+      this.state.changed();
+      void vscode.window.showWarningMessage(`ML Preflight: ${rel(uri)} is already the drift ${side === 'reference' ? 'current' : 'reference'} file; comparing a file with itself shows no drift. Pick a different ${side === 'reference' ? 'current' : 'reference'} file.`);
+      return undefined;
+    }
     if (ref && cur) return this.compare(ref, cur);
     const other = side === 'reference' ? 'Set as Drift Current' : 'Set as Drift Reference';
     void vscode.window.showInformationMessage(`ML Preflight: ${rel(uri)} is the drift ${side}. Right-click another data file → "${other}" to compare.`);

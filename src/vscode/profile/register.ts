@@ -63,6 +63,8 @@ async function pickModel(index: ModelIndex): Promise<vscode.Uri | undefined> {
 
 /** Models being profiled now (one run per model at a time: two would compete for the same cores). */
 const running = new Set<string>();
+/** Fires when {@link running} changes (the status bar shows the run instead of the last result). */
+const runningChanged = new vscode.EventEmitter<void>();
 
 const TRUST_MESSAGE = 'Profiling runs the model in ONNX Runtime, so it needs a trusted workspace. Inspection keeps working without trust.';
 
@@ -90,14 +92,32 @@ async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverr
     void vscode.window.showInformationMessage(`${uri.path.split('/').pop()} is being profiled already; wait for it or cancel it from its notification.`);
     return undefined;
   }
+  const file = displayName(uri);
+  // A model that cannot run is refused before any view opens: one error, with the next step, and no "Profile again".
+  const unrunnable = await index.inspect(uri).then(
+    (i) => {
+      const refused = i.externalData.find((d) => d.refused);
+      return refused ? `its external-data path "${refused.location}" was refused (${refused.refused}); move the data file next to the model and re-export with a relative location` : undefined;
+    },
+    (ex: unknown) => `${OnnxInspectError.is(ex) ? ex.detail : errorMessage(ex)}; open it in the ONNX Model Inspector for details`,
+  );
+  if (unrunnable) {
+    const message = `Cannot profile ${file}: ${unrunnable}`;
+    log.error(message);
+    void vscode.window.showErrorMessage(message, 'Open in Inspector').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('vscode.openWith', uri, 'mlPreflight.onnxInspector');
+    });
+    if (Object.keys(overrides).length === 0) return undefined; // interactive: said once, above
+    throw new Error(message);
+  }
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const config = readProfileConfig(folder ?? uri);
-  const file = displayName(uri);
   const panel = ProfileResultsPanel.show(deps.context.extensionUri, uri, log, (u) => void vscode.commands.executeCommand(ProfileCommandId.ProfileModel, u));
   panel.running('starting the ONNX Runtime worker…');
   log.info(`Profiling ${file} (${overrides.ep ?? config.ep}, up to batch ${overrides.maxBatch ?? config.maxBatch})`);
   const started = performance.now();
   running.add(uri.toString());
+  runningChanged.fire();
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Profiling ${uri.path.split('/').pop()}`, cancellable: true },
@@ -158,6 +178,7 @@ async function profileCommand(deps: Deps, arg?: unknown, overrides: ProfileOverr
     throw new Error(message, { cause: ex });
   } finally {
     running.delete(uri.toString());
+    runningChanged.fire();
   }
 }
 
@@ -166,6 +187,15 @@ function createStatusBar(): vscode.Disposable {
   item.name = 'ML Preflight: last profiled latency';
   item.command = ProfileCommandId.ShowProfileResults;
   const update = (): void => {
+    // During a run the item says what is being measured, never the previous model's p50.
+    const now = [...running][0];
+    if (now) {
+      item.text = `$(sync~spin) profiling ${vscode.Uri.parse(now).path.split('/').pop()}…`;
+      item.tooltip = 'ML Preflight is profiling this model; the latency appears here when the run ends.';
+      item.backgroundColor = undefined;
+      item.show();
+      return;
+    }
     const latest = latencyRegistry.latest();
     if (!latest) {
       item.hide();
@@ -178,7 +208,8 @@ function createStatusBar(): vscode.Disposable {
     item.show();
   };
   const sub = latencyRegistry.onDidChange(update);
-  return vscode.Disposable.from(item, sub);
+  const runSub = runningChanged.event(update);
+  return vscode.Disposable.from(item, sub, runSub);
 }
 
 /**

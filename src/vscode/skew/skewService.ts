@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SkewConfigError } from '../../core/skew/pairing';
 import { SkewWorkerClient } from '../../core/skew/runSkewWorker';
+import { readTreatGeneratedAsOwn } from '../config';
 import type { SkewFinding, SkewNote, SkewPair, SkewReport } from '../../shared/skew';
 import type { SkewResultsProvider } from '../skewResults';
 import { errorMessage, type Log } from '../log';
@@ -161,7 +162,7 @@ export class SkewService implements vscode.Disposable, SkewResultsProvider {
         const config = readSkewConfig(folder.uri, (m) => this.log.warn(m));
         if (!config.enabled || folder.uri.scheme !== 'file') return { folder, pairs: [] };
         try {
-          const { pairs, truncated } = await this.worker.discover(folder.uri.fsPath, config.pairs);
+          const { pairs, truncated } = await this.worker.discover(folder.uri.fsPath, config.pairs, readTreatGeneratedAsOwn(folder.uri));
           if (truncated) this.log.warn(`skew: ${folder.name}: stopped listing Python files at 20,000`);
           this.log.info(`skew: ${folder.name}: ${pairs.length} training/serving pair(s) (${pairs.map((p) => p.source).join(', ') || 'none'})`);
           return { folder, pairs };
