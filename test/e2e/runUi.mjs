@@ -571,7 +571,7 @@ try {
       const base = JSON.parse(fs.readFileSync(settingsFile, 'utf8'));
       /** @type {string[]} */
       const written = [];
-      const snap = async (/** @type {string} */ name, /** @type {import('playwright-core').Locator | undefined} */ clip) => {
+      const snap = async (/** @type {string} */ name, /** @type {import('playwright-core').Locator | undefined} */ clip = undefined) => {
         await p.mouse.move(0, VIEWPORT.height - 1);
         await sleep(600);
         const box = clip ? await clip.boundingBox() : null;
