@@ -9,20 +9,8 @@
  *
  * Prints one JSON line: `{ seconds: number[], bytes?, maxRssKiB, summary? }`.
  */
-import { createReadStream } from 'node:fs';
+import { drain } from './drain';
 import { diffModels } from '../src/core/diff/diffModels';
-
-function drain(file: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let bytes = 0;
-    createReadStream(file, { highWaterMark: 1024 * 1024 })
-      .on('data', (chunk) => {
-        bytes += chunk.length;
-      })
-      .on('error', reject)
-      .on('end', () => resolve(bytes));
-  });
-}
 
 async function main(): Promise<void> {
   const [mode, ...args] = process.argv.slice(2);

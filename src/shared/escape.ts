@@ -119,11 +119,22 @@ export function promqlString(s: string): string {
 
 // ─── Markdown ──────────────────────────────────────────────────────────────────────────────────────
 
-/** Markdown inline text: punctuation with meaning escaped with `\`, HTML characters as entities, one line. */
-export function markdownText(s: string): string {
-  return commentText(s)
-    .replace(/[\\`*_{}[\]()#+\-.!|~>]/g, (c) => `\\${c}`)
-    .replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'));
+/**
+ * Untrusted text for one Markdown table cell, or inline text not at a line start (the diff's `--markdown`):
+ * control characters and line breaks become spaces; the characters that act inside a line (`\`, backtick, `*`,
+ * `_`, `[`, `]`, `~`) and the cell separator `|` get a backslash (with `[` `]` escaped, `(…)` and `!` can no
+ * longer form a link or an image); `<`, `>`, `&` become entities (GitHub renders inline HTML). Longer than
+ * `max` characters: cut with `…`.
+ */
+export function markdownText(text: string, max = 300): string {
+  // eslint-disable-next-line no-control-regex
+  let s = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
+  if ([...s].length > max) s = `${[...s].slice(0, max - 1).join('')}…`;
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~])/g, '\\$1');
 }
 
 // ─── Terminal ──────────────────────────────────────────────────────────────────────────────────────

@@ -6,23 +6,10 @@
 import { formatBytes, formatCount, formatDelta, formatFlops } from '../../shared/format';
 import { summarizeAssumption } from '../../shared/dimAssumptions';
 import type { ChangeSeverity, ModelDiff } from '../../shared/modelDiff';
+import { markdownText } from '../../shared/escape';
 
-/**
- * Escapes untrusted text for one Markdown table cell (or inline text, not at a line start): control characters
- * and newlines become spaces; the characters that act inside a line (`\`, backtick, `*`, `_`, `[`, `]`, `~`) and
- * the cell separator `|` get a backslash (with `[` `]` escaped, `(…)` and `!` can no longer form a link or an
- * image); `<`, `>`, `&` become entities (GitHub renders inline HTML).
- */
-export function markdownCell(text: string, max = 300): string {
-  // eslint-disable-next-line no-control-regex
-  let s = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
-  if ([...s].length > max) s = `${[...s].slice(0, max - 1).join('')}…`;
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|~])/g, '\\$1');
-}
+/** The one Markdown escaper (src/shared/escape.ts), under the name this module's callers and tests use. */
+export const markdownCell = markdownText;
 
 const ICON: Record<ChangeSeverity, string> = { breaking: '🔴 breaking', compatible: '🟢 compatible', informational: 'ℹ️ info' };
 
