@@ -6,6 +6,8 @@
  * Paths in evidence are workspace-relative with `/` separators; lines and columns are 1-based.
  */
 
+import type { Severity } from './skew';
+
 /** `pass`: checked and fine; `warn`: works but below production practice; `fail`: blocks a launch;
  * `unknown`: could not be decided (e.g. not yet measured); `na`: marked not applicable by the team. */
 export type ChecklistStatus = 'pass' | 'warn' | 'fail' | 'unknown' | 'na';
@@ -64,7 +66,8 @@ export interface FixAction {
 export interface Finding {
   /** Stable rule id, e.g. `dockerfile/unpinned-base-image`, `triton/input-dims-mismatch`. */
   ruleId: string;
-  level: 'error' | 'warning' | 'note';
+  /** `info` is SARIF's `note` (src/core/review/sarif.ts maps it). */
+  level: Severity;
   message: string;
   /** Workspace-relative path. */
   file?: string;
@@ -147,12 +150,12 @@ export function formatCounts(counts: StatusCounts): string {
   return parts.join(', ');
 }
 
-/** Finding counts with their unit: `18 error findings, 4 warnings` (notes left out when there are none). */
-export function formatFindingCounts(findings: readonly { level: 'error' | 'warning' | 'note' }[]): string {
-  const n = (level: 'error' | 'warning' | 'note'): number => findings.filter((f) => f.level === level).length;
+/** Finding counts with their unit: `18 error findings, 4 warnings` (info findings left out when there are none). */
+export function formatFindingCounts(findings: readonly { level: Severity }[]): string {
+  const n = (level: Severity): number => findings.filter((f) => f.level === level).length;
   const plural = (k: number, one: string, many: string): string => `${k} ${k === 1 ? one : many}`;
   const parts = [plural(n('error'), 'error finding', 'error findings'), plural(n('warning'), 'warning', 'warnings')];
-  if (n('note')) parts.push(plural(n('note'), 'note', 'notes'));
+  if (n('info')) parts.push(plural(n('info'), 'info finding', 'info findings'));
   return parts.join(', ');
 }
 

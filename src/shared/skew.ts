@@ -14,7 +14,12 @@ export interface SkewLocation {
   endColumn: number;
 }
 
-export type SkewSeverity = 'error' | 'warning' | 'info';
+/**
+ * The one severity vocabulary of every surface (Problems, CodeLens, tree, checklist, CLI, HTML): `info` is the
+ * third level everywhere; only the SARIF writer says `note`, the name SARIF 2.1.0 gives it.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+export type SkewSeverity = Severity;
 
 /** The base kinds of finding (the rule table in src/core/skew/rules.ts has one entry per kind). */
 export type SkewBaseKind =

@@ -46,7 +46,7 @@ describe('checklist webview protocol', () => {
     assert.equal(formatCounts(counts), '2 items fail, 1 pass, 1 n/a');
     assert.equal(formatCounts({ pass: 3, warn: 0, fail: 1, unknown: 0, na: 0 }), '1 item fails, 3 pass');
     assert.equal(formatFindingCounts([{ level: 'error' }, { level: 'error' }, { level: 'warning' }]), '2 error findings, 1 warning');
-    assert.equal(formatFindingCounts([{ level: 'note' }]), '0 error findings, 0 warnings, 1 note');
+    assert.equal(formatFindingCounts([{ level: 'info' }]), '0 error findings, 0 warnings, 1 info finding');
     assert.equal(formatCounts(countStatuses([])), 'no items');
   });
 });

@@ -11,6 +11,7 @@ import { ITEMS } from '../../src/core/checklist/items';
 import { fixCommand, renderReviewHtml } from '../../src/core/review/html';
 import { reviewExitCode, runReview, type ReviewReport } from '../../src/core/review/review';
 import { toSarif } from '../../src/core/review/sarif';
+import { formatFindingCounts } from '../../src/shared/checklist';
 import { EXAMPLE_MODEL } from '../fixtures/emit/models';
 import { DT, graph, model, node, tensorInfo } from '../support/onnxBuilder';
 import { runCliCaptured } from '../support/cli';
@@ -137,6 +138,18 @@ describe('review', function () {
     assert.equal(((run.originalUriBaseIds as Json)['%SRCROOT%'] as Json).uri, `file://${ROOT}/`);
     const rule = ((run.tool as Json).driver as Json).rules as Json[];
     assert.equal((rule.find((r) => r.id === 'checklist/serving.health')!.shortDescription as Json).text, 'Health and readiness endpoints');
+  });
+
+  it('one severity vocabulary: info in the report, the HTML and the counts; note only in SARIF', () => {
+    const info = { ruleId: 'model/inspection-warning', level: 'info' as const, message: 'models/classifier.onnx: model_version is not set', file: 'models/classifier.onnx' };
+    const report: ReviewReport = { ...example, findings: [...example.findings, info] };
+    const results = ((toSarif(report, { repoRoot: ROOT }).runs as Json[])[0]!.results as Json[]);
+    assert.equal(results.find((r) => (r.message as Json).text === info.message)!.level, 'note');
+    assert.ok(results.every((r) => ['error', 'warning', 'note'].includes(String(r.level))));
+    assert.ok(report.findings.every((f) => ['error', 'warning', 'info'].includes(f.level)), 'the report itself never says note');
+    assert.equal(formatFindingCounts(report.findings.filter((f) => f.level === 'info')), '0 error findings, 0 warnings, 1 info finding');
+    const html = renderReviewHtml(report);
+    assert.doesNotMatch(html, />note</, 'the HTML says info, not note');
   });
 
   it('the SARIF validator can fail', () => {

@@ -201,7 +201,7 @@ describe('skew: precision policy', () => {
 
     const report = { pairs: [{ pair: { training: [path.join(dir, 'train.py')], serving: [path.join(dir, 'serve.py')], source: 'explicit' as const }, findings: f }], notes: [] };
     const facts = skewFactsFromReport(dir, report)!;
-    const sarifFindings = facts.findings.map((x) => ({ ruleId: `skew/${x.id}`, level: x.severity === 'info' ? 'note' as const : x.severity, message: x.message, file: x.file, line: x.line, column: x.column, endLine: x.endLine, endColumn: x.endColumn, skew: x.sarif }));
+    const sarifFindings = facts.findings.map((x) => ({ ruleId: `skew/${x.id}`, level: x.severity, message: x.message, file: x.file, line: x.line, column: x.column, endLine: x.endLine, endColumn: x.endColumn, skew: x.sarif }));
     const sarif = toSarif({ root: dir, tool: { version: '0' }, generatedAt: new Date(0).toISOString(), findings: sarifFindings } as never) as { runs: Array<{ results: Array<Record<string, unknown>>; tool: { driver: { rules: Array<Record<string, unknown>> } } }> };
     const res = sarif.runs[0].results.find((r) => r.ruleId === 'skew/normalize-std')!;
     assert.deepEqual(res.suppressions, [{ kind: 'inSource', justification: '# ml-preflight: ignore[normalize-std]' }]);

@@ -81,7 +81,7 @@ export async function lintWorkspaceConfigs(facts: Facts): Promise<ConfigLintResu
     const { model, file: modelFile } = modelForConfig(facts, file, declared);
     const { findings: f } = lintTritonConfig(text, file, model, modelFile);
     findings.push(...f);
-    if (!model) findings.push({ ruleId: 'triton/model-not-found', level: 'note', message: `No ONNX model found for ${file} (expected ${path.posix.dirname(file)}/1/model.onnx): only the schema was checked`, file, line: 1 });
+    if (!model) findings.push({ ruleId: 'triton/model-not-found', level: 'info', message: `No ONNX model found for ${file} (expected ${path.posix.dirname(file)}/1/model.onnx): only the schema was checked`, file, line: 1 });
   }
   for (const o of facts.yaml) {
     if (o.kind === 'InferenceService') {

@@ -270,7 +270,7 @@ export const ITEMS: ItemDefinition[] = [
       if (!skew) return { status: 'unknown', summary: 'Unknown — not yet measured (no .mlpreflight/skew.json)', evidence: [] };
       const findings: Finding[] = skew.findings.map((f) => ({
         ruleId: `skew/${f.id ?? 'finding'}`,
-        level: f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'note',
+        level: f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info',
         message: f.message + (f.trainingFile ? ` (training: ${f.trainingFile}${f.trainingLine ? `:${f.trainingLine}` : ''})` : ''),
         file: f.file,
         line: f.line,

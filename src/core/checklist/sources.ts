@@ -212,7 +212,7 @@ export function skewFacts(json: unknown, source: string, root?: string): SkewFac
     const training = get(f, 'training');
     findings.push({
       id: str(f.id, f.ruleId, f.kind),
-      severity: sev === 'error' || sev === 'warning' || sev === 'info' ? sev : sev === 'note' ? 'info' : 'warning',
+      severity: sev === 'error' || sev === 'warning' || sev === 'info' ? sev : sev === 'note' ? 'info' /* a SARIF file's name for it */ : 'warning',
       message,
       file: rel(str(f.file, get(serving, 'file'))),
       line: num(f.line, get(serving, 'line')),

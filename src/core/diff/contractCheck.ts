@@ -152,7 +152,7 @@ export async function checkServingContract(ws: ContractWorkspace, models: readon
     if (versioned) {
       breakingVersioned++;
       result.evidence.push({ file: rel, text: `${breaking.length} breaking change(s) since ${ref}, versioned (${versioned})` });
-      for (const c of breaking) result.findings.push({ ruleId: `contract/${c.kind}`, level: 'note', message: `${rel}: ${c.reason} (versioned: ${versioned})`, file: rel });
+      for (const c of breaking) result.findings.push({ ruleId: `contract/${c.kind}`, level: 'info', message: `${rel}: ${c.reason} (versioned: ${versioned})`, file: rel });
       continue;
     }
     breakingUnversioned++;

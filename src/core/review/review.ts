@@ -32,7 +32,7 @@ export type FailOn = 'error' | 'warning' | 'never';
 export function itemFindings(item: ChecklistItemResult): Finding[] {
   if (item.status !== 'fail' && item.status !== 'warn') return [];
   const level: Finding['level'] = item.status === 'fail' ? 'error' : 'warning';
-  const detailed = item.findings.filter((f) => f.level !== 'note');
+  const detailed = item.findings.filter((f) => f.level !== 'info');
   if (detailed.length) return detailed;
   const where = item.evidence.find((e) => e.file);
   return [{ ruleId: `checklist/${item.id}`, level, message: `${item.title}: ${item.summary}`, file: where?.file, line: where?.line }];
@@ -45,7 +45,7 @@ export async function runReview(root: string, options: { signal?: AbortSignal; v
   const checklist = await evaluateFacts(facts, options);
   const findings = checklist.items.flatMap(itemFindings);
   for (const m of facts.models) {
-    for (const w of m.inspection?.warnings ?? []) findings.push({ ruleId: 'model/inspection-warning', level: 'note', message: `${m.file}: ${w}`, file: m.file });
+    for (const w of m.inspection?.warnings ?? []) findings.push({ ruleId: 'model/inspection-warning', level: 'info', message: `${m.file}: ${w}`, file: m.file });
   }
   return {
     tool: { name: 'ml-preflight', version: options.version ?? 'dev' },

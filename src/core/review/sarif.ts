@@ -9,6 +9,12 @@ import { isInside, safeWorkspaceRelative, workspaceRelative } from '../paths';
 import type { Finding } from '../../shared/checklist';
 import { GENERATOR_MARK } from '../../shared/generator';
 import type { ReviewReport } from './review';
+import type { Severity } from '../../shared/skew';
+
+/** SARIF 2.1.0 calls the third level `note`; everywhere else in the product it is `info`. */
+function sarifLevel(level: Severity): 'error' | 'warning' | 'note' {
+  return level === 'info' ? 'note' : level;
+}
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const INFO_URI = 'https://example.invalid/ml-preflight/docs/checklist.md';
@@ -54,7 +60,7 @@ export function toSarif(report: ReviewReport, options: SarifOptions = {}): Recor
       fullDescription: { text: skewHelp ?? d.full },
       ...(skewHelp ? { help: { text: `${skewHelp} See docs/skew.md.` } } : {}),
       helpUri: skewHelp ? SKEW_URI : INFO_URI,
-      defaultConfiguration: { level: report.findings.find((f) => f.ruleId === id)!.level },
+      defaultConfiguration: { level: sarifLevel(report.findings.find((f) => f.ruleId === id)!.level) },
     };
   });
   const region = (r: { line: number; column?: number; endLine?: number; endColumn?: number }) => ({ startLine: r.line, ...(r.column ? { startColumn: r.column } : {}), ...(r.endLine ? { endLine: r.endLine } : {}), ...(r.endColumn ? { endColumn: r.endColumn } : {}) });
@@ -82,7 +88,7 @@ export function toSarif(report: ReviewReport, options: SarifOptions = {}): Recor
     return {
     ruleId: f.ruleId,
     ruleIndex: ruleIndex.get(f.ruleId)!,
-    level: f.level,
+    level: sarifLevel(f.level),
     message: { text: f.file && !file ? `${f.message} (location refused: not a path inside the reviewed folder)` : f.message },
     ...(file
       ? {
