@@ -9,9 +9,14 @@ import type { ModelInspection } from '../shared/modelInspection';
 /** Largest model copied out of a non-`file:` file system (remote, virtual) for inspection. */
 const MAX_COPY_BYTES = 1024 ** 3;
 
-/** How a model is named in messages: its path for `file:` URIs, else the URI. */
+/**
+ * How a model is named in messages: its workspace-relative path (with the folder's name first in a multi-root
+ * workspace) for a file inside the workspace, its absolute path for another file, else the URI.
+ */
 export function displayName(uri: vscode.Uri): string {
-  return uri.scheme === 'file' ? uri.fsPath : uri.toString(true);
+  if (uri.scheme !== 'file') return uri.toString(true);
+  if (!vscode.workspace.getWorkspaceFolder(uri)) return uri.fsPath;
+  return vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
 }
 
 /**

@@ -160,7 +160,7 @@ export function installVsix(run, vsix, timeoutMs = 120_000) {
 
 /**
  * Puts the built extension (`extensionDir`, normally the project) into the run's extensions dir as `<publisher>.<name>-<version>/`:
- * package.json (copied), and symlinks to dist/, media/ and the runtime dependencies, i.e. the files a VSIX
+ * package.json, dist/ and media/ (copied) and symlinks to the runtime dependencies, i.e. the files a VSIX
  * would carry. VS Code picks such a folder up without an extensions.json. `copy` copies instead of linking.
  * @param {ReturnType<typeof makeRunDir>} run
  * @param {{ copy?: boolean }} [options]
@@ -178,7 +178,10 @@ export function installExtensionFolder(run, { copy = false } = {}) {
   for (const part of parts) {
     const src = path.join(extensionDir, part);
     if (!fs.existsSync(src)) continue;
-    if (copy) fs.cpSync(src, path.join(dest, part), { recursive: true, dereference: true });
+    // dist/ and media/ are always copied: Node resolves a symlinked module to its real path, and VS Code maps
+    // `require('vscode')` to an extension by that path, so a linked dist/ made every notification's source
+    // "Null Extension Description" (seen in the e2e-ui screenshots); a VSIX install has real files too.
+    if (copy || part === 'dist' || part === 'media') fs.cpSync(src, path.join(dest, part), { recursive: true, dereference: true });
     else fs.symlinkSync(src, path.join(dest, part));
   }
   return { id: `${pkg.publisher}.${pkg.name}`, dir: dest };

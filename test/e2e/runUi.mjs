@@ -64,6 +64,21 @@ function copyXssFixture(workspace) {
 }
 
 /**
+ * Writes test/support/e2eModels.ts's late models (a refused external-data path, a file that is not ONNX) into the
+ * workspace copy. Returns the error instead of throwing so that only the checks that need them fail.
+ * @param {string} workspace
+ */
+function writeLateModelsInto(workspace) {
+  const script = path.join(projectRoot, 'test', 'support', 'e2eModels.ts');
+  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e',
+    `console.log('WROTE=' + require(${JSON.stringify(script)}).writeLateModels(${JSON.stringify(workspace)}).join(','))`],
+  { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+  const wrote = /WROTE=(.*)/.exec(r.stdout ?? '')?.[1]?.trim();
+  if (r.status !== 0 || !wrote) return new Error(`writeLateModels() failed (${r.status ?? r.error}): ${(r.stderr ?? '').slice(-1500)}`);
+  return wrote.split(',');
+}
+
+/**
  * Types `value` into code-server's simple file dialog. The dialog fills in its default folder once it has read it,
  * replacing (or prefixing) what was typed before: type again until the field holds exactly `value`, saying so.
  * @param {import('playwright-core').Locator} input
@@ -414,6 +429,52 @@ try {
     return `${verdict}; tree "${((await driftRoot.textContent()) ?? '').trim()}"`;
   });
 
+  /** The visible modal dialog's text and buttons (VS Code's custom dialog in the browser), or undefined. */
+  async function modalDialog() {
+    const box = p.locator('.monaco-dialog-box').first();
+    if (!(await box.isVisible().catch(() => false))) return undefined;
+    return {
+      box,
+      text: ((await box.locator('.dialog-message-row').first().innerText().catch(() => '')) ?? '').replace(/\s+/g, ' ').trim(),
+      buttons: (await box.locator('.dialog-buttons .monaco-button').allTextContents()).map((b) => b.trim()),
+    };
+  }
+
+  await rec.check('"Compare Data Drift" refuses the same file as reference and current: a warning, then the pick again, and no report', async () => {
+    await closeAllEditors(p);
+    const file = path.join(run.workspace, 'data', 'reference.csv');
+    await runCommand(p, 'ML Preflight: Compare Data Drift');
+    const browse = p.locator(sel.quickRow, { hasText: 'Pick reference and current files' }).first();
+    await browse.waitFor({ state: 'visible', timeout: 15_000 });
+    await browse.click();
+    const input = p.locator(sel.quickInput);
+    /** Accepts `value` in the simple file dialog whose accept button says `label`. */
+    const accept = async (/** @type {string} */ label, /** @type {string} */ value) => {
+      const button = p.locator('.quick-input-widget .monaco-button', { hasText: label }).first();
+      await button.waitFor({ state: 'visible', timeout: 15_000 });
+      await fillFileDialog(input, value);
+      await button.click();
+    };
+    await accept('Use as reference', file);
+    await accept('Use as current', file);
+    const box = p.locator('.monaco-dialog-box').first();
+    await box.waitFor({ state: 'visible', timeout: 15_000 });
+    const dialog = await modalDialog();
+    if (!dialog || !/data\/reference\.csv is both the reference and the current file/.test(dialog.text)) throw new Error(`the dialog reads "${dialog?.text}"`);
+    for (const b of ['Pick Another', 'Compare Anyway']) if (!dialog.buttons.includes(b)) throw new Error(`the dialog's buttons are ${JSON.stringify(dialog.buttons)}, no "${b}"`);
+    await shot('10b-drift-same-file');
+    await box.locator('.dialog-buttons .monaco-button', { hasText: 'Pick Another' }).first().click();
+    await box.waitFor({ state: 'hidden', timeout: 10_000 });
+    // "Pick Another" asks for the current file again; dismissing it compares nothing.
+    await p.locator('.quick-input-widget .monaco-button', { hasText: 'Use as current' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await p.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+    await sleep(1500);
+    const tabs = await p.locator('.part.editor .tabs-container .tab').allTextContents();
+    if (tabs.some((t) => /Drift:/.test(t))) throw new Error(`a drift report opened anyway: tabs ${JSON.stringify(tabs)}`);
+    return `"${dialog.text.slice(0, 110)}…" [${dialog.buttons.join(' | ')}]; Pick Another asked again; no report`;
+  });
+
   /** The checklist grades logged by the extension ("Checklist for <folder>: 13 fail, …"), oldest first. */
   const gradeLines = () => grepTree(activationLog, /Checklist for [^:]+: \d+ fail/).map((l) => l.replace(/^.*Checklist for /, '').replace(/ \(\d+ ms\)$/, ''));
 
@@ -621,6 +682,102 @@ try {
       return `wrote ${written.length}: ${written.join(', ')}`;
     }, 240_000);
   }
+
+  // Models added near the end (the checks above assume the example's single model): one whose external-data path
+  // escapes its folder and one that is not ONNX. Written while the server runs; the checks below re-grade and
+  // refresh explicitly instead of waiting on the file watcher.
+  const lateModels = writeLateModelsInto(run.workspace);
+
+  await rec.check('a refused external-data path fails "Model in a stable format" (the model cannot load), not "Size and quantization"', async () => {
+    if (lateModels instanceof Error) throw lateModels;
+    await closeAllEditors(p);
+    await runCommand(p, 'ML Preflight: Open Deployment Checklist');
+    await p.locator(sel.activeTab, { hasText: 'Checklist' }).waitFor({ state: 'visible' });
+    const frame = webviewFrame(p);
+    await frame.locator('#app[data-state="ready"]').waitFor({ state: 'attached', timeout: 45_000 });
+    const format = frame.locator('#item-model\\.format');
+    const size = frame.locator('#item-model\\.size');
+    const deadline = Date.now() + 60_000;
+    let refreshed = false;
+    for (;;) {
+      const text = ((await format.textContent().catch(() => '')) ?? '');
+      if (/external data "\.\.\/secret\.bin" refused/.test(text)) break;
+      if (Date.now() > deadline) throw new Error(`after adding models/escape.onnx, "Model in a stable format" reads "${text.trim().slice(0, 300)}"`);
+      if (!refreshed) {
+        // The file watcher usually re-grades on its own; ask once so the check does not depend on its timing.
+        await runCommand(p, 'ML Preflight: Refresh Deployment Checklist');
+        refreshed = true;
+      }
+      await sleep(500);
+    }
+    if ((await format.getAttribute('class')) !== 'item s-fail') throw new Error(`model.format is "${await format.getAttribute('class')}"`);
+    const sizeClass = await size.getAttribute('class');
+    if (sizeClass === 'item s-fail') throw new Error(`model.size fails too: "${((await size.textContent()) ?? '').trim().slice(0, 300)}"`);
+    const sizeText = ((await size.textContent()) ?? '');
+    if (!/in missing or refused external data, see the format item/.test(sizeText)) throw new Error(`model.size does not leave the refused weights out: "${sizeText.trim().slice(0, 300)}"`);
+    await format.locator('summary').first().click().catch(() => {});
+    await shot('13-checklist-refused-external-data');
+    return `model.format s-fail with the refused path; model.size "${sizeClass}", refused weights not counted`;
+  });
+
+  await rec.check('Profile is not offered for a broken or refused model, and profiling one anyway says so once, with the next step', async () => {
+    if (lateModels instanceof Error) throw lateModels;
+    await closeAllEditors(p);
+    await runCommand(p, 'Notifications: Clear All Notifications').catch(() => {});
+    await runCommand(p, 'ML Preflight: Refresh Models');
+    const models = p.locator(sel.treeRow, { hasText: /Models \(\d+\)/ }).first();
+    if (!(await models.isVisible())) await p.locator(sel.activityItem('ML Preflight')).first().click();
+    await models.waitFor({ state: 'visible' });
+    const deadline = Date.now() + 30_000;
+    while (!/Models \(3\)/.test((await models.textContent()) ?? '')) {
+      if (Date.now() > deadline) throw new Error(`the tree root reads "${await models.textContent()}" after adding two models`);
+      await sleep(300);
+    }
+    if ((await models.getAttribute('aria-expanded')) !== 'true') await models.locator('.monaco-tl-twistie').click();
+    /** The inline actions of a model row, by their labels. */
+    const actions = async (/** @type {string} */ name) => {
+      const row = p.locator(sel.treeRow, { hasText: name }).first();
+      await row.waitFor({ state: 'visible', timeout: 15_000 });
+      await row.hover();
+      await sleep(400);
+      return (await row.locator('.actions .action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).filter(Boolean);
+    };
+    const ok = await actions(MODEL);
+    if (!ok.some((a) => a.startsWith('Profile Model'))) throw new Error(`${MODEL}'s row offers ${JSON.stringify(ok)}, no Profile Model (the comparison would prove nothing)`);
+    for (const name of ['broken.onnx', 'escape.onnx']) {
+      const offered = await actions(name);
+      if (offered.some((a) => a.startsWith('Profile Model'))) throw new Error(`${name}'s row offers Profile Model: ${JSON.stringify(offered)}`);
+    }
+    // From the palette anyway: one error notification with the reason and "Open in Inspector"; no modal, no view.
+    const said = [];
+    for (const [name, reason] of [['broken.onnx', /Cannot profile models\/broken\.onnx: .+; open it in the ONNX Model Inspector for details/], ['escape.onnx', /Cannot profile models\/escape\.onnx: its external-data path "\.\.\/secret\.bin" was refused/]]) {
+      await runCommand(p, 'Notifications: Clear All Notifications').catch(() => {});
+      await runCommand(p, 'ML Preflight: Profile Model');
+      await p.locator(sel.quickRow, { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await p.locator(sel.quickInput).fill(name);
+      await p.keyboard.press('Enter');
+      const toast = p.locator('.notifications-toasts .notification-toast', { hasText: 'Cannot profile' }).first();
+      await toast.waitFor({ state: 'visible', timeout: 20_000 });
+      await sleep(2000); // anything said twice (a second toast, a modal, a view) has had time to appear
+      const messages = (await p.locator('.notifications-toasts .notification-toast .notification-list-item-message').allTextContents()).map((m) => m.trim());
+      const about = messages.filter((m) => m.includes(name));
+      if (about.length !== 1) throw new Error(`${about.length} notifications about ${name}: ${JSON.stringify(messages)}`);
+      if (!reason.test(about[0])) throw new Error(`the notification reads "${about[0]}"`);
+      if (/\((session-failed|[a-z]+-[a-z]+)\)/.test(about[0])) throw new Error(`an internal code in the message: "${about[0]}"`);
+      const buttons = (await toast.locator('.notification-list-item-buttons-container .monaco-button').allTextContents()).map((b) => b.trim());
+      if (!buttons.includes('Open in Inspector') || buttons.some((b) => /again/i.test(b))) throw new Error(`the notification's buttons are ${JSON.stringify(buttons)}`);
+      const source = ((await toast.locator('.notification-list-item-source').textContent().catch(() => '')) ?? '').trim();
+      if (!/ML Preflight/.test(source)) throw new Error(`the notification's source reads "${source}", not the extension's name`);
+      const dialog = await modalDialog();
+      if (dialog) throw new Error(`a modal dialog too: "${dialog.text}"`);
+      const tabs = await p.locator('.part.editor .tabs-container .tab').allTextContents();
+      if (tabs.some((t) => t.includes(`Profile: ${name}`))) throw new Error(`a profile view opened for ${name}`);
+      if (name === 'broken.onnx') await shot('14-profile-broken-model');
+      said.push(`${name}: "${about[0].slice(0, 100)}…" [${buttons.join(' | ')}]`);
+    }
+    await runCommand(p, 'Notifications: Clear All Notifications').catch(() => {});
+    return `no Profile button on broken.onnx or escape.onnx; ${said.join('; ')}`;
+  });
 
   await rec.check('inspector webview loads without CSP violations', async () => {
     if (cspViolations.length) throw new Error(cspViolations.slice(0, 5).join('\n'));
