@@ -154,3 +154,20 @@ export type InspectErrorReason =
   | 'malformed'
   | 'too-deep'
   | 'aborted';
+
+/** What an inspection error's reason means, in words (the reason itself stays a stable code for matching). */
+export function inspectErrorTitle(reason: string): string {
+  const titles: Record<InspectErrorReason | 'internal', string> = {
+    'not-found': 'the file is not there',
+    'not-a-file': 'it is not a regular file',
+    io: 'the file could not be read',
+    empty: 'the file is empty',
+    'not-onnx': 'it is not an ONNX model',
+    truncated: 'the file is truncated',
+    malformed: 'the file is malformed',
+    'too-deep': 'it is nested too deeply to parse safely',
+    aborted: 'the inspection was cancelled',
+    internal: 'an internal error',
+  };
+  return (titles as Record<string, string | undefined>)[reason] ?? 'an error';
+}

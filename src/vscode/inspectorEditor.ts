@@ -118,8 +118,9 @@ class InspectorSession implements vscode.Disposable {
     } catch (ex) {
       if (generation !== this.generation || this.controller.signal.aborted) return;
       const reason = ex instanceof OnnxInspectError ? ex.reason : 'internal';
-      const message = errorMessage(ex);
-      this.log.error(`Cannot inspect ${message}`);
+      // The header already names the file: the inline message is the problem and the next step.
+      const message = ex instanceof OnnxInspectError ? `${ex.detail[0]?.toUpperCase() ?? ''}${ex.detail.slice(1)}${/[.!?]$/.test(ex.detail) ? '' : '.'}` : errorMessage(ex);
+      this.log.error(`Cannot inspect ${file}: ${message}`);
       if (!(ex instanceof OnnxInspectError) && ex instanceof Error && ex.stack) this.log.debug(ex.stack);
       this.post({ type: 'model/error', file, reason, message });
     }

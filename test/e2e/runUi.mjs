@@ -446,6 +446,9 @@ try {
     await runCommand(p, 'ML Preflight: Compare Data Drift');
     const browse = p.locator(sel.quickRow, { hasText: 'Pick reference and current files' }).first();
     await browse.waitFor({ state: 'visible', timeout: 15_000 });
+    // The picker offers the pair already compared (remembered) or found by the checklist, above "Pick…".
+    const offered = (await p.locator(sel.quickRow).allTextContents()).map((t) => t.trim());
+    if (!offered.some((t) => t.includes('data/reference.csv → data/current.csv'))) throw new Error(`the picker offers ${JSON.stringify(offered)}, not data/reference.csv → data/current.csv`);
     await browse.click();
     const input = p.locator(sel.quickInput);
     /** Accepts `value` in the simple file dialog whose accept button says `label`. */
@@ -775,8 +778,25 @@ try {
       if (name === 'broken.onnx') await shot('14-profile-broken-model');
       said.push(`${name}: "${about[0].slice(0, 100)}…" [${buttons.join(' | ')}]`);
     }
+    // "Open in Inspector" on the broken model: the reason once, inline in the inspector (no modal, no toast).
     await runCommand(p, 'Notifications: Clear All Notifications').catch(() => {});
-    return `no Profile button on broken.onnx or escape.onnx; ${said.join('; ')}`;
+    await closeAllEditors(p);
+    // From its tree row (Quick Open's file index may not list a file added mid-run yet).
+    await p.locator(sel.treeRow, { hasText: 'broken.onnx' }).first().locator('.label-name').first().click();
+    await p.locator(sel.activeTab, { hasText: 'broken.onnx' }).waitFor({ state: 'visible' });
+    const inspector = webviewFrame(p);
+    await inspector.locator('#app[data-state="error"]').waitFor({ state: 'attached', timeout: 45_000 });
+    const inline = ((await inspector.locator('#error').textContent()) ?? '').trim();
+    if (!/This model cannot be inspected: it is not an ONNX model/.test(inline) || !/not a ModelProto field/.test(inline)) throw new Error(`the inspector's error reads "${inline}"`);
+    if (/not-onnx/.test(inline) || inline.includes(run.workspace)) throw new Error(`the inspector's error shows an internal code or an absolute path: "${inline}"`);
+    await shot('15-inspector-broken-model');
+    await sleep(1500);
+    const toasts = (await p.locator('.notifications-toasts .notification-toast .notification-list-item-message').allTextContents()).filter((m) => m.includes('broken.onnx'));
+    if (toasts.length) throw new Error(`the inspector's error is also a notification: ${JSON.stringify(toasts)}`);
+    const modal = await modalDialog();
+    if (modal) throw new Error(`the inspector's error is also a modal: "${modal.text}"`);
+    await closeAllEditors(p);
+    return `no Profile button on broken.onnx or escape.onnx; ${said.join('; ')}; inspector: "${inline.slice(0, 80)}…" inline only`;
   });
 
   await rec.check('inspector webview loads without CSP violations', async () => {

@@ -167,7 +167,8 @@ describe('model inspector webview (Chromium)', function () {
     assert.equal(await page.locator('#app').getAttribute('data-state'), 'error');
     assert.equal(await page.locator('#error').isVisible(), true);
     assert.equal(await page.locator('#model-title').textContent(), 'truncated.onnx');
-    assert.equal(await page.locator('#error .error-reason').textContent(), 'truncated');
+    assert.equal(await page.locator('#error .error-reason').textContent(), 'the file is truncated', 'words, not the internal code');
+    assert.equal(await page.locator('#error .error-reason').getAttribute('data-reason'), 'truncated');
     assert.equal(await page.locator('#error .error-message').textContent(), error.message);
     assert.equal(await page.locator('#summary').count(), 0, 'the previous model is gone');
   });

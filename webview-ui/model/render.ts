@@ -7,7 +7,7 @@
  * `#io-inputs`/`#io-outputs` (`tr` > `td.name`, `td.dtype`, `td.shape`), `#op-histogram .bar` (`.bar-label`,
  * `.bar-value`), `#weights`, `#quantization`, `#batch`, `#external-data`, `#metadata`, `#warnings li`, `#error`.
  */
-import type { ModelInspection, TensorInfo } from '../../src/shared/modelInspection';
+import { inspectErrorTitle, type ModelInspection, type TensorInfo } from '../../src/shared/modelInspection';
 import type { ModelErrorMessage } from '../../src/shared/protocol';
 import { h, type Child } from '../shared/dom';
 import { baseName, formatBytes, formatCount, formatFlops, formatInteger, formatShape, histogramRows } from '../../src/shared/format';
@@ -261,7 +261,7 @@ export function renderError(root: HTMLElement, error: Omit<ModelErrorMessage, 't
       h(doc, 'p', { class: 'model-path' }, error.file),
     ),
     h(doc, 'div', { id: 'error', role: 'alert' },
-      h(doc, 'p', { class: 'error-title' }, 'This model cannot be inspected: ', h(doc, 'span', { class: 'error-reason', 'data-reason': error.reason }, error.reason)),
+      h(doc, 'p', { class: 'error-title' }, 'This model cannot be inspected: ', h(doc, 'span', { class: 'error-reason', 'data-reason': error.reason }, inspectErrorTitle(error.reason))),
       h(doc, 'p', { class: 'error-message' }, error.message),
     ),
   );

@@ -106,7 +106,8 @@ export function formatSkew(report: SkewReport, root: string): string {
     }
     out.push('');
   }
-  for (const n of report.notes) out.push(`note: ${sanitizeForTerminal(n.message.split(n.file).join(rel(root, n.file)), 300)}`);
+  // Analysis notes (a file skipped, a syntax error recovered) are not findings: not labelled like a severity.
+  for (const n of report.notes) out.push(`analysis: ${sanitizeForTerminal(n.message.split(n.file).join(rel(root, n.file)), 300)}`);
   const count = report.pairs.reduce((s, p) => s + p.findings.length, 0);
   out.push(`${count} finding${count === 1 ? '' : 's'} in ${report.pairs.length} pair${report.pairs.length === 1 ? '' : 's'}`);
   return `${out.join('\n')}\n`;
