@@ -736,9 +736,18 @@ try {
       if (Date.now() > deadline) throw new Error(`the tree root reads "${await models.textContent()}" after adding two models`);
       await sleep(300);
     }
-    if ((await models.getAttribute('aria-expanded')) !== 'true') await models.locator('.monaco-tl-twistie').click();
+    /** Expands "Models (3)": the refresh re-renders the tree, so click, check, and click again if it is not open. */
+    const expandModels = async () => {
+      for (let attempt = 1; (await models.getAttribute('aria-expanded')) !== 'true'; attempt++) {
+        if (attempt > 5) throw new Error('"Models (3)" did not expand after 5 clicks on its twistie');
+        if (attempt > 1) console.log(`    (expand ${attempt}: "Models (3)" is still collapsed after the tree re-rendered)`);
+        await models.locator('.monaco-tl-twistie').click();
+        await sleep(500);
+      }
+    };
     /** The inline actions of a model row, by their labels. */
     const actions = async (/** @type {string} */ name) => {
+      await expandModels();
       const row = p.locator(sel.treeRow, { hasText: name }).first();
       await row.waitFor({ state: 'visible', timeout: 15_000 });
       await row.hover();
@@ -753,7 +762,9 @@ try {
     }
     // From the palette anyway: one error notification with the reason and "Open in Inspector"; no modal, no view.
     const said = [];
-    for (const [name, reason] of [['broken.onnx', /Cannot profile models\/broken\.onnx: .+; open it in the ONNX Model Inspector for details/], ['escape.onnx', /Cannot profile models\/escape\.onnx: its external-data path "\.\.\/secret\.bin" was refused/]]) {
+    /** @type {[string, RegExp][]} */
+    const cases = [['broken.onnx', /Cannot profile models\/broken\.onnx: .+; open it in the ONNX Model Inspector for details/], ['escape.onnx', /Cannot profile models\/escape\.onnx: its external-data path "\.\.\/secret\.bin" was refused/]];
+    for (const [name, reason] of cases) {
       await runCommand(p, 'Notifications: Clear All Notifications').catch(() => {});
       await runCommand(p, 'ML Preflight: Profile Model');
       await p.locator(sel.quickRow, { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
@@ -782,6 +793,7 @@ try {
     await runCommand(p, 'Notifications: Clear All Notifications').catch(() => {});
     await closeAllEditors(p);
     // From its tree row (Quick Open's file index may not list a file added mid-run yet).
+    await expandModels();
     await p.locator(sel.treeRow, { hasText: 'broken.onnx' }).first().locator('.label-name').first().click();
     await p.locator(sel.activeTab, { hasText: 'broken.onnx' }).waitFor({ state: 'visible' });
     const inspector = webviewFrame(p);
