@@ -57,6 +57,15 @@ e2e_installed() {
     && command -v chromium >/dev/null 2>&1
 }
 
+# Once per run, before the first tier that needs a browser or code-server: test/e2e/install.sh when missing.
+ensure_e2e_install() {
+  if [ -z "${E2E_INSTALL_DONE:-}" ] && [ -z "${MLP_SKIP_E2E_INSTALL:-}" ] && ! e2e_installed; then
+    echo; echo "━━━ e2e install ━━━ (code-server or chromium missing: bash test/e2e/install.sh)"
+    timeout -k 15 1800 bash test/e2e/install.sh || echo "e2e install FAILED: the webview and e2e tiers will fail"
+  fi
+  E2E_INSTALL_DONE=1
+}
+
 for tier in $TIERS; do
   case "$tier" in
     typecheck)
@@ -68,13 +77,11 @@ for tier in $TIERS; do
     unit)
       run_tier unit 600 "$MOCHA" --reporter "$REPORTER" ;;
     webview)
+      # The webview tier drives Debian's chromium, which the e2e install provides on a machine without it.
+      ensure_e2e_install
       run_tier webview 600 "$MOCHA" --config test/webview/.mocharc.json --reporter "$REPORTER" ;;
     e2e-ui|e2e-api|test-electron|vsix)
-      if [ -z "${E2E_INSTALL_DONE:-}" ] && [ -z "${MLP_SKIP_E2E_INSTALL:-}" ] && ! e2e_installed; then
-        echo; echo "━━━ e2e install ━━━ (code-server or chromium missing: bash test/e2e/install.sh)"
-        timeout -k 15 1800 bash test/e2e/install.sh || echo "e2e install FAILED: the e2e tiers will fail"
-      fi
-      E2E_INSTALL_DONE=1
+      ensure_e2e_install
       case "$tier" in
         e2e-ui) run_tier e2e-ui 360 node test/e2e/runUi.mjs ;;
         e2e-api) run_tier e2e-api 300 node test/e2e/runExtTests.mjs ;;
