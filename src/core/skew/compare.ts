@@ -5,7 +5,7 @@
  */
 import type { SkewEvidence, SkewFinding, SkewFix, SkewKind, SkewLocation, SkewSeverity } from '../../shared/skew';
 import * as path from 'node:path';
-import { checkpointLowercases, checkpointPadsRight } from './library';
+import { checkpointLowercases, checkpointModelMaxLength, checkpointPadsRight } from './library';
 import { ruleFor } from './rules';
 import type { Fact } from './facts';
 import { closeLists, display, numbers, sameValue, strings, toPython, type Value } from './values';
@@ -47,7 +47,7 @@ export interface CompareContext {
 }
 
 /** Keys that are inputs of the color computation or handled separately, never compared directly. */
-const SPECIAL = new Set(['tabular.variance_div', 'tabular.unknown_index', 'text.tokenizer_saved', 'image.load', 'image.convert', 'image.flip', 'augment.random', 'tabular.fit', 'tabular.stat', 'tabular.get_dummies']);
+const SPECIAL = new Set(['audio.load_native', 'tabular.variance_div', 'tabular.unknown_index', 'text.tokenizer_saved', 'image.load', 'image.convert', 'image.flip', 'augment.random', 'tabular.fit', 'tabular.stat', 'tabular.get_dummies']);
 
 export function domainOf(key: string): string {
   return key.slice(0, key.indexOf('.'));
@@ -469,6 +469,21 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
     }
   }
   aliasSavedTokenizer(t, s);
+  // `truncation=True` without max_length truncates to the checkpoint's model_max_length (library.ts table); a
+  // checkpoint the table does not know leaves the effective length unknown, never "no limit".
+  for (const side of [t, s]) {
+    const lengths = side.get('text.max_length');
+    if (!lengths?.length) continue;
+    const tok = side.get('text.tokenizer')?.find((f) => f.value.k === 'str');
+    side.set('text.max_length', lengths.map((f) => {
+      if (f.value.k !== 'none') return f;
+      const tr = side.get('text.truncation')?.find((x) => x.node === f.node);
+      if (!tr || tr.value.k !== 'str' || tr.value.v === 'do_not_truncate') return f;
+      const max = tok && tok.value.k === 'str' ? checkpointModelMaxLength(tok.value.v) : undefined;
+      if (max === undefined) return { ...f, value: { k: 'unknown' }, shown: `the tokenizer's model_max_length (truncation without max_length; ${tok ? `${display(tok.value)} not in the table` : 'checkpoint not resolved'})`, fixStyle: undefined };
+      return { ...f, value: { k: 'num', v: max }, shown: `${max} (truncation without max_length: ${display(tok!.value)} model_max_length)`, isDefault: true, fixStyle: undefined };
+    }));
+  }
 
   const domains = (side: SideFacts): Set<string> => {
     const d = new Set<string>();
@@ -509,6 +524,21 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
         message: `Standardization divides by ${shown(f)} at ${side}: StandardScaler divides by the standard deviation (scale_ = sqrt(var_))`,
         training: side === 'training' ? locate(f) : null, serving: side === 'serving' ? locate(f) : null,
         trainingValue: side === 'training' ? shown(f) : null, servingValue: side === 'serving' ? shown(f) : null, confidence: 'high', evidence: [evidenceOf(side, f)],
+      });
+    }
+  }
+  {
+    // Serving decodes audio at the file's own rate and never resamples, while training (or the feature extractor
+    // training defined) works at a fixed rate: any upload at another rate is featurized as if it were that rate.
+    const native = s.get('audio.load_native')?.[0];
+    const servingRate = s.get('audio.sample_rate')?.some((f) => f.value.k === 'num');
+    const fixed = t.get('audio.load_native')?.length ? undefined : [...(t.get('audio.sample_rate') ?? []), ...(t.get('audio.feature_sr') ?? [])].find((f) => f.value.k === 'num' && !f.isDefault);
+    if (native && !servingRate && fixed) {
+      findings.push({
+        kind: 'sample-rate', severity: 'warning',
+        message: `Sample rate is not enforced at serving: ${shown(native)}, while training works at ${shown(fixed)} Hz (${fixed.via}); an upload at another rate is featurized as if it were ${shown(fixed)} Hz. Resample to ${shown(fixed)} Hz (torchaudio.functional.resample) or reject other rates`,
+        training: locate(fixed), serving: locate(native), trainingValue: shown(fixed), servingValue: 'the upload\'s own rate', confidence: 'medium',
+        evidence: [evidenceOf('training', fixed), evidenceOf('serving', native)],
       });
     }
   }
@@ -578,7 +608,7 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
         }
       }
       const tf = tl.find((f) => !f.isDefault) ?? tl[tl.length - 1];
-      const sf = sl[sl.length - 1];
+      const sf = [...sl].reverse().find((f) => !f.isDefault) ?? sl[sl.length - 1];
       const out = finding(key, tf, sf);
       if (tf.computed || sf.computed) {
         out.severity = 'warning';
@@ -611,6 +641,11 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
     }
     const side = tl.length ? 'training' : 'serving';
     const mine = tl.length ? tl[tl.length - 1] : sl[sl.length - 1];
+    if (key === 'audio.pcm_scale') {
+      // Only decoders set it: the other side never decodes audio (it is handed waveforms), so its scale is not seen.
+      findings.push(unverified(key, side, mine, `the ${side === 'training' ? 'serving' : 'training'} side never decodes audio files (it receives waveforms from code not in the pair)`));
+      continue;
+    }
     // Leaving a value missing (`… else np.nan`) is what the other side does by not filling.
     if (key.startsWith('tabular.fill:') && mine.value.k === 'str' && mine.value.v === 'NaN') continue;
     // A time-based rolling window ('7D') is compared as a span when the other side filters by time instead.
@@ -657,7 +692,8 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
       const known = tl.on === undefined ? sl : tl;
       if (known.on !== undefined && known.fact) findings.push(unverified('text.lowercase', tl.on === undefined ? 'serving' : 'training', known.fact, `the ${tl.on === undefined ? 'training' : 'serving'} tokenizer is loaded from a folder or value the checkpoint table does not know`));
     } else if (tl.on !== sl.on) {
-      const msg = `Lower-casing differs from training: ${sl.on ? shown(sl.fact!) : 'not lower-cased'} (serving) vs ${tl.on ? shown(tl.fact!) : 'not lower-cased'} (training)`;
+      const notLc = (f: Fact | undefined): string => (f?.key === 'text.tokenizer' ? `not lower-cased (${display(f.value)} keeps case)` : 'not lower-cased');
+      const msg = `Lower-casing differs from training: ${sl.on ? shown(sl.fact!) : notLc(sl.fact)} (serving) vs ${tl.on ? shown(tl.fact!) : notLc(tl.fact)} (training)`;
       const out = finding('text.lowercase', tl.on ? tl.fact : undefined, sl.on ? sl.fact : assumed ? sl.fact : undefined, msg);
       delete out.fix;
       if (assumed) {

@@ -5,7 +5,7 @@
  * Anything else evaluates to `unknown`; the analysis never guesses a value.
  */
 import { libraryConstant } from './library';
-import { callArgs, enclosingFunction, type Binding, type FunctionInfo, type ModuleIndex } from './moduleIndex';
+import { callArgs, enclosingFunction, type Binding, type ClassInfo, type FunctionInfo, type ModuleIndex } from './moduleIndex';
 import type { SkewProject } from './project';
 import { dottedName, field, type PyNode } from './pyAst';
 import { dictGet, numbers, sameValue, UNKNOWN, type Origin, type Value } from './values';
@@ -148,6 +148,18 @@ export class Evaluator {
         return this.evalCall(n, mod);
       case 'lambda':
         return this.eval(field(n, 'body'), mod);
+      case 'conditional_expression': {
+        // `a if cond else b`: equal branches are the value; a guard with an empty fallback
+        // (`ctx.cfg if hasattr(ctx, "cfg") else {}`) is the guarded value; anything else is unknown.
+        const [yes, cond, no] = n.children;
+        const a = this.eval(yes, mod);
+        const b = this.eval(no, mod);
+        if (sameValue(a, b)) return a;
+        const emptyFallback = (x: Value): boolean => x.k === 'none' || (x.k === 'dict' && !x.entries.length) || (x.k === 'list' && !x.items.length);
+        const guard = cond ? /^(hasattr|getattr|isinstance)\(|\bis not None\b|^\w+(\.\w+)*$/.test(mod.source.slice(cond.start, cond.end).trim()) : false;
+        if (guard && a.k !== 'unknown' && emptyFallback(b)) return a;
+        return UNKNOWN;
+      }
       case 'expression_statement':
         return this.eval(n.children[0], mod);
       case 'keyword_argument':
@@ -282,7 +294,26 @@ export class Evaluator {
       if (cls) {
         const assigned = cls.selfAssigns.get(attr);
         if (assigned && !(fn && fn.name === '__init__' && assigned.start > n.start)) return this.eval(assigned, mod);
+        if (cls.dataclass && cls.fields.has(attr)) {
+          // A dataclass "bundle" (torchaudio's `RNNTBundle(_sample_rate=16000, …)`): its methods see the fields of
+          // the module's instances; the value when every instance agrees.
+          const inst = this.instancesField(mod, cls, attr);
+          if (inst) return inst;
+        }
         if (cls.fields.has(attr)) return this.eval(cls.fields.get(attr), mod);
+        // `@property def sample_rate(self): return self._sample_rate`
+        const prop = [...mod.functionByNode.values()].find((f) => f.className === cls.name && f.name === attr && isProperty(mod, f.node));
+        const ret = prop ? lastReturn(prop.node) : undefined;
+        if (ret) return this.eval(ret, mod);
+      }
+      return UNKNOWN;
+    }
+    // TorchServe's Context.model_yaml_config: the YAML given to torch-model-archiver --config-file, kept next to the
+    // handler by convention (model-config.yaml). Read when exactly that file is there.
+    if (attr === 'model_yaml_config' && objNode.type === 'identifier' && /^(ctx|context)$/.test(objNode.text)) {
+      for (const name of ['model-config.yaml', 'model_config.yaml', 'model-config.yml']) {
+        const cfg = this.project.loadConfig(mod.file, name);
+        if (cfg && cfg.k !== 'none') return cfg;
       }
       return UNKNOWN;
     }
@@ -320,6 +351,28 @@ export class Evaluator {
       if (count === 1 && hit) return hit;
     }
     return UNKNOWN;
+  }
+
+  /** A field of a dataclass as the module-level instances set it (`B = Bundle(_sr=16000)`), when they all agree. */
+  private instancesField(mod: ModuleIndex, cls: ClassInfo, attr: string): Value | undefined {
+    const order = [...cls.fields.keys()];
+    let agreed: Value | undefined;
+    let seen = 0;
+    for (const bindings of mod.globals.values()) {
+      for (const b of bindings) {
+        const call = b.value;
+        if (b.kind !== 'assign' || call?.type !== 'call' || dottedName(field(call, 'function')) !== cls.name) continue;
+        const { positional, keywords, star } = callArgs(call);
+        if (star) return undefined;
+        const arg = keywords.get(attr) ?? positional[order.indexOf(attr)];
+        const v = arg ? this.eval(arg, mod) : cls.fields.get(attr) ? this.eval(cls.fields.get(attr), mod) : UNKNOWN;
+        if (v.k === 'unknown' || (agreed && !sameValue(agreed, v))) return undefined;
+        agreed = v;
+        seen++;
+        if (seen > 50) return undefined;
+      }
+    }
+    return agreed;
   }
 
   private lookupArgparse(mod: ModuleIndex, dest: string): Value | undefined {
@@ -431,7 +484,7 @@ export class Evaluator {
       case 'toml.load':
       case 'tomllib.load': {
         const src = this.eval(positional[0], mod);
-        if (src.k === 'file') return fromJs(this.project.loadConfig(mod.file, src.path));
+        if (src.k === 'file') return this.project.loadConfig(mod.file, src.path) ?? UNKNOWN;
         if (src.k === 'str' && name === 'json.loads') {
           try {
             return fromJs(JSON.parse(src.v));
@@ -510,6 +563,11 @@ function lastAssign(list: Binding[] | undefined): Binding | undefined {
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) if (list[i].kind === 'assign' || list[i].kind === 'with') return list[i];
   return undefined;
+}
+
+function isProperty(mod: ModuleIndex, fn: PyNode): boolean {
+  const d = fn.parent;
+  return d?.type === 'decorated_definition' && d.children.some((c) => c.type === 'decorator' && /^@\s*(functools\.)?(property|cached_property)\b/.test(mod.source.slice(c.start, c.end)));
 }
 
 function lastReturn(fn: PyNode): PyNode | undefined {

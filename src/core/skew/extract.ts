@@ -763,6 +763,9 @@ function classifyDomains(ctx: Ctx): void {
       if (d?.image) out.push({ ...f, key: `image.${rest.slice(4)}` });
       continue;
     }
+    // A one-sided bound written with the builtins (`max(0, t - d)`) is bookkeeping unless its function does other
+    // tabular preprocessing (whisper's word timestamps are clamped with max() in output post-processing).
+    if (rest.startsWith('clip') && (f.via === 'max()' || f.via === 'min()') && !d?.tabular && !d?.image) continue;
     if (image) {
       if (rest.startsWith('clip')) out.push({ ...f, key: 'image.clip' });
       else out.push({ ...f, key: `image.${rest}` });
@@ -805,8 +808,8 @@ function textOps(mod: ModuleIndex, fn: PyNode, depth = 0): Set<string> {
   const ops = new Set<string>();
   const src = sliceText(mod, fn);
   if (/html\.unescape|unescape\(/.test(src)) ops.add('html-unescape');
-  const uni = /unicodedata\.normalize\(\s*["'](\w+)/.exec(src);
-  if (uni) ops.add(`unicode-${uni[1]}`);
+  const uni = /unicodedata\.normalize\(\s*["'](\w+)["'][^)]*\)(\s*\.\s*encode\(\s*["']ascii)?/.exec(src);
+  if (uni) ops.add(uni[2] ? 'strip-accents' : `unicode-${uni[1]}`);
   if (/\.lower\(\)|\.casefold\(\)/.test(src)) ops.add('lower');
   if (/\.strip\(\)/.test(src)) ops.add('strip');
   if (/unidecode|ftfy/.test(src)) ops.add('transliterate');

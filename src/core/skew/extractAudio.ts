@@ -1,6 +1,38 @@
 /** Audio preprocessing facts: sample rate (load, resample), spectrogram parameters with each library's defaults, dB scaling. */
 import { add, numV, strV, type CallSite, type Ctx } from './extractCommon';
+import { enclosingFunction } from './moduleIndex';
+import { field, walk, type PyNode } from './pyAst';
 import type { Value } from './values';
+
+/**
+ * A decoder that returns the file's own sample rate (`wav, sr = torchaudio.load(f)`) whose returned rate is never
+ * used afterwards (not compared, not passed to a resampler): the audio goes on at whatever rate the file has.
+ * `audio.load_native` is compared in compare.ts against a side that works at a fixed rate.
+ */
+function nativeRate(ctx: Ctx, call: PyNode, srIndex: number, via: string): void {
+  let stmt: PyNode | undefined = call.parent;
+  while (stmt && (stmt.type === 'subscript' || stmt.type === 'parenthesized_expression' || stmt.type === 'attribute' || stmt.type === 'call')) stmt = stmt.parent;
+  let srName: string | undefined;
+  if (stmt?.type === 'assignment' && field(stmt, 'right') && (field(stmt, 'right') === call)) {
+    const left = field(stmt, 'left');
+    if (left && (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern')) {
+      const t = left.children[srIndex];
+      if (t?.type !== 'identifier') return;
+      srName = t.text;
+    } else if (left?.type === 'identifier') return; // `res = sf.read(f)`: the pair is kept, its rate may be used
+  } else if (stmt?.type === 'assignment' || stmt?.type === 'expression_statement' || stmt?.type === 'return_statement') {
+    // `wav = torchaudio.load(f)[0]`: the rate is dropped where it is returned.
+  } else return;
+  if (srName && srName !== '_') {
+    const scope = enclosingFunction(ctx.mod, call)?.node ?? ctx.mod.root;
+    let used = false;
+    walk(scope, (n) => {
+      if (!used && n.type === 'identifier' && n.text === srName && n.start > call.end) used = true;
+    });
+    if (used) return;
+  }
+  add(ctx, call, 'audio.load_native', strV('native'), via, { shown: `the file's own rate (${via}; the rate it returns is never used, nothing resamples)` });
+}
 
 /** librosa and torchaudio calls; true when the call was one of them. */
 export function extractAudioCall(ctx: Ctx, c: CallSite): boolean {
@@ -10,18 +42,21 @@ export function extractAudioCall(ctx: Ctx, c: CallSite): boolean {
     case 'scipy.io.wavfile.read':
       // Integer PCM as stored (int16 for most WAVs): not in [-1, 1].
       add(ctx, call, 'audio.pcm_scale', strV('integer PCM'), via, { shown: `integer PCM (${name})` });
+      nativeRate(ctx, call, 0, via);
       return true;
     case 'soundfile.read':
     case 'torchaudio.load': {
       const dt = val(-1, name === 'soundfile.read' ? 'dtype' : 'normalize');
       const raw = name === 'soundfile.read' ? dt?.k === 'str' && /int/.test(dt.v) : dt?.k === 'bool' && !dt.v;
       add(ctx, call, 'audio.pcm_scale', strV(raw ? 'integer PCM' : 'float [-1, 1]'), via, { shown: raw ? `integer PCM (${name})` : `float [-1, 1] (${name})`, isDefault: !dt });
+      nativeRate(ctx, call, 1, via);
       if (name === 'torchaudio.load') return false;
       return true;
     }
     case 'librosa.load': {
       add(ctx, call, 'audio.pcm_scale', strV('float [-1, 1]'), via, { shown: 'float [-1, 1] (librosa.load)', isDefault: true });
       const sr = val(1, 'sr');
+      if (sr?.k === 'none') nativeRate(ctx, call, 1, via);
       add(ctx, call, 'audio.sample_rate', sr ?? numV(22050), via, { isDefault: !sr, shown: sr ? undefined : '22050 (librosa default)', fixStyle: 'literal' });
       return true;
     }

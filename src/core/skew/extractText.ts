@@ -7,12 +7,23 @@ import { DEFAULTS } from './library';
 import type { PyNode } from './pyAst';
 import type { Value } from './values';
 
+/** `call` is the receiver of `.encode('ascii', …)`: the decomposed text is folded to ASCII (accents dropped). */
+function isAsciiFold(ctx: Ctx, call: PyNode): boolean {
+  const attr = call.parent;
+  if (attr?.type !== 'attribute' || attr.parent?.type !== 'call') return false;
+  const rest = ctx.mod.source.slice(call.end, attr.parent.end);
+  return /^\s*\.\s*encode\s*\(\s*(?:encoding\s*=\s*)?["']ascii["']/.test(rest);
+}
+
 /** Library calls (tokenizer loading, pipelines, normalizers); true when the call was one of them. */
 export function extractTextCall(ctx: Ctx, c: CallSite): boolean {
   const { call, val, via } = c;
   const name = c.name ?? '';
   switch (name) {
     case 'unicodedata.normalize': {
+      // `normalize('NFKD', s).encode('ascii', 'ignore')` is accent stripping (a cleaning step, valued by the cleaning
+      // function's operations), not a Unicode normal form the text keeps.
+      if (isAsciiFold(ctx, call)) return true;
       const form = val(0, 'form');
       if (form?.k === 'str') add(ctx, call, 'text.unicode', form, via, { fixStyle: 'literal' });
       return true;
@@ -100,7 +111,7 @@ export function extractTextMethod(ctx: Ctx, c: CallSite): boolean {
 }
 
 export function extractTokenizerCall(ctx: Ctx, call: PyNode, calleeText: string, keywords: Map<string, PyNode>, val: (i: number, kw?: string) => Value | undefined): void {
-  const tokKw = ['max_length', 'truncation', 'padding', 'return_tensors', 'add_special_tokens', 'return_attention_mask'];
+  const tokKw = ['max_length', 'truncation', 'padding', 'pad_to_max_length', 'return_tensors', 'add_special_tokens', 'return_attention_mask'];
   if (!tokKw.some((k) => keywords.has(k))) return;
   if (!/tok|encode|processor|feature_extractor|extractor/i.test(calleeText)) return;
   const via = `${truncate(calleeText)}(…)`;
@@ -108,14 +119,23 @@ export function extractTokenizerCall(ctx: Ctx, call: PyNode, calleeText: string,
     const sr = val(-1, 'sampling_rate');
     if (sr) add(ctx, call, 'audio.sample_rate', sr, via, { fixStyle: 'literal' });
   }
+  // `tokenizer.pad(features, max_length=…)` pads already-encoded features: it never truncates, so it sets padding only.
+  const padOnly = /\.pad$/.test(calleeText);
   const ml = val(-1, 'max_length');
-  add(ctx, call, 'text.max_length', ml ?? { k: 'none' }, via, { isDefault: !ml, shown: ml ? undefined : 'none (no max_length)', fixStyle: 'literal' });
+  if (!padOnly) add(ctx, call, 'text.max_length', ml ?? { k: 'none' }, via, { isDefault: !ml, shown: ml ? undefined : 'none (no max_length)', fixStyle: 'literal' });
   const tr = val(-1, 'truncation');
-  const trN = tr?.k === 'bool' ? (tr.v ? 'longest_first' : 'do_not_truncate') : tr?.k === 'str' ? tr.v : tr ? undefined : 'do_not_truncate';
-  if (trN) add(ctx, call, 'text.truncation', strV(trN), via, { isDefault: !tr, shown: tr ? `${trN}` : 'off (default)' });
+  const pdGiven = keywords.has('padding');
+  // transformers ≥ 4 (_get_padding_truncation_strategies): max_length given with neither truncation nor padding
+  // truncates 'longest_first' (with a warning); `pad_to_max_length` is popped separately and does not count.
+  const impliedTrunc = !tr && !pdGiven && !!ml && ml.k !== 'none' && ml.k !== 'unknown';
+  const trN = tr?.k === 'bool' ? (tr.v ? 'longest_first' : 'do_not_truncate') : tr?.k === 'str' ? tr.v : tr ? undefined : impliedTrunc ? 'longest_first' : 'do_not_truncate';
+  // max_length set by a value we cannot follow: whether it truncates is unknown too (None does not, a number does).
+  if (!tr && !pdGiven && ml?.k === 'unknown' && !padOnly) add(ctx, call, 'text.truncation', { k: 'unknown' }, via, { shown: '? (max_length not resolved)' });
+  else if (trN && !padOnly) add(ctx, call, 'text.truncation', strV(trN), via, { isDefault: !tr, shown: tr ? `${trN}` : impliedTrunc ? "longest_first (max_length without truncation: transformers' default)" : 'off (default)' });
   const pd = val(-1, 'padding');
-  const pdN = pd?.k === 'bool' ? (pd.v ? 'longest' : 'do_not_pad') : pd?.k === 'str' ? pd.v : pd ? undefined : 'do_not_pad';
-  if (pdN) add(ctx, call, 'text.padding', strV(pdN), via, { isDefault: !pd, shown: pd ? pdN : 'off (default)' });
+  const legacyPad = val(-1, 'pad_to_max_length');
+  const pdN = pd?.k === 'bool' ? (pd.v ? 'longest' : 'do_not_pad') : pd?.k === 'str' ? pd.v : pd ? undefined : legacyPad?.k === 'bool' && legacyPad.v ? 'max_length' : 'do_not_pad';
+  if (pdN) add(ctx, call, 'text.padding', strV(pdN), via, { isDefault: !pd && !legacyPad, shown: pd ? pdN : legacyPad?.k === 'bool' && legacyPad.v ? 'max_length (pad_to_max_length=True)' : 'off (default)' });
 }
 
 /** `tokenizer.padding_side = "left"`. */

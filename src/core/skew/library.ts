@@ -79,3 +79,18 @@ export function checkpointLowercases(ckpt: string): boolean | undefined {
 export function checkpointPadsRight(ckpt: string): boolean {
   return /bert|roberta|distilbert|albert|electra|deberta|xlm|t5|bart|mpnet|minilm|gpt2/i.test(ckpt) && !/^(\.|\/|~)/.test(ckpt);
 }
+
+/**
+ * The `model_max_length` of a Hugging Face checkpoint's tokenizer (its tokenizer_config.json / the tokenizer class's
+ * PRETRAINED_POSITIONAL_EMBEDDINGS_SIZES), by checkpoint family: the length `truncation=True` without `max_length`
+ * truncates to. Undefined when the table does not know the checkpoint: the effective length is then unknown.
+ * transformers ≥ 4: bert/distilbert/roberta/albert/electra/deberta/mpnet/minilm 512, gpt2 1024, t5 512.
+ */
+export function checkpointModelMaxLength(ckpt: string): number | undefined {
+  if (/^(\.|\/|~)/.test(ckpt)) return undefined;
+  const name = ckpt.toLowerCase();
+  if (/(^|\/)(bert-(base|large)-|distilbert-base-|roberta-(base|large)|distilroberta-base|albert-(base|large|xlarge|xxlarge)-v[12]|google\/electra-|microsoft\/deberta-|sentence-transformers\/all-mpnet|microsoft\/mpnet)/.test(name)) return 512;
+  if (/(^|\/)(gpt2|distilgpt2)(-medium|-large|-xl)?$/.test(name)) return 1024;
+  if (/(^|\/)t5-(small|base|large)$/.test(name)) return 512;
+  return undefined;
+}

@@ -183,7 +183,9 @@ export function indexModule(file: string, source: string, root: PyNode): ModuleI
             const fn = scopeOf(n);
             const cls = fn?.className ? idx.classes.get(fn.className) : undefined;
             const attr = field(left, 'attribute')?.text;
-            if (cls && attr && !cls.selfAssigns.has(attr)) cls.selfAssigns.set(attr, right);
+            // The first assignment wins, except a placeholder (`self.cfg = None` in __init__, filled in initialize()).
+            const prev = cls && attr ? cls.selfAssigns.get(attr) : undefined;
+            if (cls && attr && (!prev || (isPlaceholder(prev) && !isPlaceholder(right)))) cls.selfAssigns.set(attr, right);
           }
         }
         // `x = y = v`
@@ -255,6 +257,13 @@ function indexArgparse(idx: ModuleIndex, call: PyNode): void {
 }
 
 /** The function a node is in (innermost), if any. */
+/** `None`, `{}`, `[]`, `()`, `''`: a value set only to be replaced later. */
+function isPlaceholder(n: PyNode): boolean {
+  if (n.type === 'none') return true;
+  if (n.type === 'dictionary' || n.type === 'list' || n.type === 'tuple') return n.children.length === 0;
+  return n.type === 'string' && n.end - n.start <= 2;
+}
+
 export function enclosingFunction(idx: ModuleIndex, node: PyNode): FunctionInfo | undefined {
   for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition') return idx.functionByNode.get(p);
   return undefined;

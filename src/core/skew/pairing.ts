@@ -105,11 +105,17 @@ function commonDepth(pa: string[], pb: string[]): number {
   return i;
 }
 
+/**
+ * How much of a file the content rules read (the training loop of a script often starts after 4 KiB of imports,
+ * argument parsing and data loading; accelerate's nlp_example.py calls `accelerator.backward` at 6 KiB).
+ */
+const HEAD_BYTES = 32 * 1024;
+
 function readHead(file: string): string {
   try {
     const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
     try {
-      const buf = Buffer.alloc(4096);
+      const buf = Buffer.alloc(HEAD_BYTES);
       const n = fs.readSync(fd, buf, 0, buf.length, 0);
       return buf.subarray(0, n).toString('utf8');
     } finally {

@@ -6,12 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { parse as parseYaml } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { SkewNote } from '../../shared/skew';
 import { isInside } from '../paths';
 import { readRegularFileSync, SafeFsError } from '../safeFs';
 import { indexModule, type ModuleIndex } from './moduleIndex';
 import { parsePython } from './pyAst';
+import { UNKNOWN, type Value } from './values';
 
 /** Files over this many bytes are skipped with a note (generated code, vendored bundles). */
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
@@ -210,8 +211,11 @@ export class SkewProject {
     return undefined;
   }
 
-  /** Parsed contents of a YAML or JSON config file (undefined when missing or unreadable, with a note). */
-  loadConfig(fromFile: string, given: string): unknown {
+  /**
+   * Contents of a YAML or JSON config file as a {@link Value} whose scalars remember their file:line (so a finding
+   * points at the config line that sets the value); undefined when missing, `none` when unreadable (with a note).
+   */
+  loadConfig(fromFile: string, given: string): Value | undefined {
     const candidates = path.isAbsolute(given)
       ? [given]
       : [path.resolve(path.dirname(fromFile), given), ...(this.root ? [path.resolve(this.root, given)] : []), path.resolve(given)];
@@ -232,8 +236,8 @@ export class SkewProject {
     if (!file || !stat) return undefined;
     const key = `${stat.size}:${stat.mtimeMs}`;
     const cached = this.cache.getConfig(file, key);
-    if (cached !== undefined) return cached;
-    let value: unknown = null;
+    if (cached !== undefined) return cached as Value;
+    let value: Value = { k: 'none' };
     if (stat.size > this.maxBytes) {
       this.note({ file, reason: 'config-unreadable', message: `${file}: config file over the ${this.maxBytes}-byte limit, not read` });
     } else {
@@ -241,15 +245,55 @@ export class SkewProject {
         // Read rule: a config path named in the code is untrusted: inside the workspace (realpath), regular, bounded.
         if (this.root && !isInside(this.root, file)) throw new Error(`outside the workspace folder ${this.root}; not read`);
         const text = readRegularFileSync(file, { maxBytes: this.maxBytes, root: this.root }).toString('utf8');
-        value = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 100 });
+        if (/\.json$/i.test(file)) JSON.parse(text); // JSON syntax errors are reported as JSON's
+        value = configValue(file, text);
       } catch (ex) {
         this.note({ file, reason: 'config-unreadable', message: `${file}: cannot parse config (${ex instanceof Error ? ex.message.split('\n')[0] : String(ex)})` });
-        value = null;
+        value = { k: 'none' };
       }
     }
     this.cache.setConfig(file, key, value);
     return value;
   }
+}
+
+/** A YAML (or JSON, a YAML subset) document as a {@link Value}; scalars carry their origin (not a quick-fix target). */
+function configValue(file: string, text: string): Value {
+  const lines = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  if (doc.errors.length) throw doc.errors[0];
+  const origin = (range: [number, number, number?] | null | undefined): Value['o'] => {
+    if (!range) return undefined;
+    const a = lines.linePos(range[0]);
+    const b = lines.linePos(range[1]);
+    return { file, row: a.line - 1, col: a.col - 1, endRow: b.line - 1, endCol: b.col - 1, text: text.slice(range[0], range[1]), literal: false };
+  };
+  let budget = 200_000;
+  const conv = (node: unknown, depth: number): Value => {
+    if (--budget < 0 || depth > 64) return UNKNOWN;
+    if (isAlias(node)) return conv(node.resolve(doc), depth + 1);
+    if (isScalar(node)) {
+      const v = node.value;
+      const o = origin(node.range);
+      if (v === null || v === undefined) return { k: 'none', o };
+      if (typeof v === 'number') return { k: 'num', v, o };
+      if (typeof v === 'boolean') return { k: 'bool', v, o };
+      if (typeof v === 'string') return { k: 'str', v, o };
+      return UNKNOWN;
+    }
+    if (isSeq(node)) return { k: 'list', items: node.items.map((x) => conv(x, depth + 1)), o: origin(node.range) };
+    if (isMap(node)) {
+      const entries: Array<[Value, Value]> = [];
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (typeof key !== 'string' && typeof key !== 'number') continue;
+        entries.push([{ k: 'str', v: String(key) }, conv(pair.value, depth + 1)]);
+      }
+      return { k: 'dict', entries, o: origin(node.range) };
+    }
+    return node === null || node === undefined ? { k: 'none' } : UNKNOWN;
+  };
+  return conv(doc.contents, 0);
 }
 
 /** Top-level names of the standard library and the ML libraries we model: never files of the project. */
