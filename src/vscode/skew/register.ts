@@ -16,6 +16,8 @@ interface Deps {
 }
 
 const PYTHON: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }];
+/** Python, and the config files a finding can point at (a TorchServe model-config.yaml value read by the handler). */
+const LENS_FILES: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }, { scheme: 'file', pattern: '**/*.{yaml,yml,json}' }];
 
 export function registerSkew({ context, log, results }: Deps): vscode.Disposable[] {
   const service = new SkewService(log, path.join(context.extensionUri.fsPath, 'dist', 'skewWorker.js'));
@@ -28,7 +30,7 @@ export function registerSkew({ context, log, results }: Deps): vscode.Disposable
     { dispose: () => { if (results?.current === service) results.current = undefined; } },
     diagnostics,
     lenses,
-    vscode.languages.registerCodeLensProvider(PYTHON, lenses),
+    vscode.languages.registerCodeLensProvider(LENS_FILES, lenses),
     vscode.languages.registerCodeActionsProvider(PYTHON, new SkewCodeActionProvider(service), { providedCodeActionKinds: SkewCodeActionProvider.providedCodeActionKinds }),
     vscode.commands.registerCommand(SkewCommandId.Refresh, async () => {
       await service.refresh({ rediscover: true });

@@ -93,8 +93,9 @@ export class SkewCodeLensProvider implements vscode.CodeLensProvider {
         const other = f.training ? ` — ${where(f.training)}` : f.model ? ` — ${path.basename(f.model)}` : '';
         lenses.push(new vscode.CodeLens(toRange(f.serving), {
           title: `${mark} ${f.message}${other}`,
-          tooltip: f.training ? `Open the training side (${where(f.training)})` : 'No training-side counterpart',
-          command: f.training ? SkewCommandId.OpenLocation : '',
+          tooltip: f.training ? `Open the training side (${where(f.training)})` : 'No training-side counterpart: open the Problems view',
+          // A lens without a command id is refused when lenses are resolved through the API ("Illegal argument").
+          command: f.training ? SkewCommandId.OpenLocation : 'workbench.actions.view.problems',
           arguments: f.training ? [f.training.file, f.training.line, f.training.column] : [],
         }));
       }
@@ -103,8 +104,8 @@ export class SkewCodeLensProvider implements vscode.CodeLensProvider {
         const msg = f.serving ? `Serving differs: ${f.servingValue} at serving vs ${f.trainingValue} here (${f.kind})` : f.message;
         lenses.push(new vscode.CodeLens(toRange(f.training), {
           title: `${mark} ${msg}${other}`,
-          tooltip: f.serving ? `Open the serving side (${where(f.serving)})` : 'No serving-side counterpart',
-          command: f.serving ? SkewCommandId.OpenLocation : '',
+          tooltip: f.serving ? `Open the serving side (${where(f.serving)})` : 'No serving-side counterpart: open the Problems view',
+          command: f.serving ? SkewCommandId.OpenLocation : 'workbench.actions.view.problems',
           arguments: f.serving ? [f.serving.file, f.serving.line, f.serving.column] : [],
         }));
       }

@@ -72,4 +72,47 @@ describe('ML Preflight: training/serving skew', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await waitFor('the diagnostic to go after the revert', () => (ours(app()).some((d) => d.code === 'normalize-std') ? undefined : true));
   });
+
+  describe('a value read from a TorchServe model-config.yaml', () => {
+    const dir = (): vscode.Uri => workspaceFile('textclf');
+    const yaml = (): vscode.Uri => workspaceFile('textclf', 'serve', 'model-config.yaml');
+    const write = (uri: vscode.Uri, text: string): Thenable<void> => vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+    before(async () => {
+      await write(workspaceFile('textclf', 'train.py'), 'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("bert-base-cased")\n\ndef enc(b):\n    return tok(b["text"], truncation=True)\n');
+      await write(workspaceFile('textclf', 'serve', 'handler.py'), [
+        'from transformers import AutoTokenizer',
+        'from ts.torch_handler.base_handler import BaseHandler',
+        '',
+        'class Handler(BaseHandler):',
+        '    def initialize(self, ctx):',
+        '        self.cfg = ctx.model_yaml_config.get("handler", {})',
+        '        self.tokenizer = AutoTokenizer.from_pretrained(self.cfg["model_name"], do_lower_case=self.cfg["do_lower_case"])',
+        '',
+        '    def preprocess(self, text):',
+        '        return self.tokenizer(text, truncation=True, max_length=self.cfg["max_length"], return_tensors="pt")',
+        '',
+      ].join('\n'));
+      await write(yaml(), 'handler:\n  model_name: bert-base-cased\n  do_lower_case: true\n  max_length: 128\n');
+      await vscode.commands.executeCommand('mlPreflight.skew.refresh');
+    });
+    after(async () => {
+      await vscode.workspace.fs.delete(dir(), { recursive: true, useTrash: false });
+      await vscode.commands.executeCommand('mlPreflight.skew.refresh');
+    });
+
+    it('puts the diagnostic and the CodeLens on the YAML line that sets it', async () => {
+      const diags = await waitFor('skew diagnostics on model-config.yaml', () => {
+        const d = ours(yaml());
+        return d.some((x) => x.code === 'max-length') && d.some((x) => x.code === 'lowercase') ? d : undefined;
+      });
+      assert.equal(diags.find((d) => d.code === 'max-length')!.range.start.line, 3);
+      assert.equal(diags.find((d) => d.code === 'lowercase')!.range.start.line, 2);
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(yaml()));
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', yaml(), 100);
+      const ml = lenses.find((l) => /max_length/.test(l.command?.title ?? ''));
+      assert.ok(ml, `lenses: ${lenses.map((l) => l.command?.title).join(' | ')}`);
+      assert.equal(ml.range.start.line, 3);
+      assert.match(ml.command!.title, /128.*512.*textclf\/train\.py:5|128.*512/);
+    });
+  });
 });
