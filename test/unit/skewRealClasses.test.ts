@@ -153,6 +153,20 @@ describe('skew: classes from the real-code corpus', () => {
     assert.deepEqual(loud(await run({ 'bundles.py': bundle, 'serve/handler.py': rejected }, ['bundles.py'], ['serve/handler.py'])).map((x) => x.kind), []);
   });
 
+  it("evaluates math.floor / math.ceil / round (timm's floor(img_size / crop_pct) eval resize from YAML)", async () => {
+    const train = 'import math\nimport yaml\nfrom torchvision import transforms as T\nwith open("hp.yaml") as f:\n    HP = yaml.safe_load(f)\n\ndef eval_tf():\n    return T.Compose([T.Resize(math.floor(HP["img"] / HP["crop_pct"])), T.CenterCrop(HP["img"]), T.ToTensor()])\n';
+    const serve = 'from torchvision import transforms as T\ntf = T.Compose([T.Resize(256), T.CenterCrop(224), T.ToTensor()])\n';
+    const f = await run({ 'train.py': train, 'serve.py': serve, 'hp.yaml': 'img: 224\ncrop_pct: 0.9\n' }, ['train.py'], ['serve.py']);
+    const rs = loud(f).find((x) => x.kind === 'resize-size');
+    assert.ok(rs, JSON.stringify(f.map((x) => x.kind)));
+    assert.match(rs.trainingValue ?? '', /248/);
+    const ceil = await run({ 'train.py': train.replace('math.floor', 'math.ceil'), 'serve.py': serve.replace('256', '249'), 'hp.yaml': 'img: 224\ncrop_pct: 0.9\n' }, ['train.py'], ['serve.py']);
+    assert.deepEqual(loud(ceil).map((x) => x.kind), []);
+    // round() halves to even, as Python does: round(501 / 2.0) = round(250.5) = 250 (JavaScript would say 251).
+    const half = await run({ 'train.py': train.replace('math.floor', 'round'), 'serve.py': serve, 'hp.yaml': 'img: 501\ncrop_pct: 2.0\n' }, ['train.py'], ['serve.py']);
+    assert.match(loud(half).find((x) => x.kind === 'resize-size')?.trainingValue ?? '', /shorter side 250\b/, JSON.stringify(loud(half).map((x) => x.message)));
+  });
+
   it('a builtin max() clamp outside tabular code (output timestamps) is not a clipping step', async () => {
     const train = 'import pandas as pd\n\ndef features(df):\n    df["age"] = df["age"].fillna(30)\n    return df\n';
     const serve = 'import pandas as pd\n\ndef features(df):\n    df["age"] = df["age"].fillna(30)\n    return df\n\ndef merge_words(words, max_duration):\n    words[0]["start"] = max(0, words[0]["end"] - max_duration)\n    return words\n';

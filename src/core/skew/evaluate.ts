@@ -449,6 +449,17 @@ export class Evaluator {
         if (name === 'list' && v.k === 'list') return { ...v, tuple: false };
         return v;
       }
+      case 'math.floor':
+      case 'math.ceil':
+      case 'round':
+      case 'numpy.floor':
+      case 'numpy.ceil': {
+        // timm's eval resize: `math.floor(img_size / crop_pct)`.
+        const v = this.eval(positional[0], mod);
+        if (v.k !== 'num' || positional.length > 1) return UNKNOWN;
+        const f = /floor/.test(name) ? Math.floor : /ceil/.test(name) ? Math.ceil : roundHalfEven;
+        return { k: 'num', v: f(v.v), o: originOf(mod, n, false) };
+      }
       case 'sorted': {
         const v = this.eval(positional[0], mod);
         if (v.k === 'list' && v.items.every((i) => i.k === 'str')) {
@@ -563,6 +574,12 @@ function lastAssign(list: Binding[] | undefined): Binding | undefined {
   if (!list) return undefined;
   for (let i = list.length - 1; i >= 0; i--) if (list[i].kind === 'assign' || list[i].kind === 'with') return list[i];
   return undefined;
+}
+
+/** Python's round(): halves to even. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 function isProperty(mod: ModuleIndex, fn: PyNode): boolean {
