@@ -26,7 +26,7 @@ export type SkewBaseKind =
   | 'color-order' | 'resize-size' | 'resize-interpolation' | 'antialias' | 'crop' | 'scale' | 'normalize-mean' | 'normalize-std'
   | 'layout' | 'dtype' | 'clip' | 'standardization' | 'preprocess-input' | 'image-processor'
   | 'tokenizer' | 'max-length' | 'truncation' | 'padding' | 'padding-side' | 'truncation-side' | 'lowercase' | 'strip'
-  | 'unicode-normalization' | 'text-cleaning'
+  | 'unicode-normalization' | 'text-cleaning' | 'special-tokens'
   | 'feature-order' | 'feature-set' | 'fill-value' | 'transform' | 'window' | 'categories' | 'category-map' | 'unknown-category'
   | 'code-type' | 'imputer' | 'scaler-stats' | 'reference-date'
   | 'sample-rate' | 'n-fft' | 'hop-length' | 'win-length' | 'n-mels' | 'n-mfcc' | 'fmin-fmax' | 'power' | 'db-scaling' | 'pcm-scaling'

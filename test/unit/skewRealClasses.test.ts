@@ -167,6 +167,18 @@ describe('skew: classes from the real-code corpus', () => {
     assert.match(loud(half).find((x) => x.kind === 'resize-size')?.trainingValue ?? '', /shorter side 250\b/, JSON.stringify(loud(half).map((x) => x.message)));
   });
 
+  it('an EOS token joined to the text by hand on one side only is a special-tokens error; both sides (any idiom) is clean', async () => {
+    const train = 'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("gpt2")\n\ndef enc(qs):\n    texts = [q.strip() + tok.eos_token for q in qs]\n    return tok(texts, truncation=True, max_length=64)\n';
+    const serve = 'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("gpt2")\ntok.pad_token = tok.eos_token\n\ndef pre(q):\n    return tok([q.strip()], truncation=True, max_length=64)\n';
+    const f = loud(await run({ 'train.py': train, 'serve.py': serve }, ['train.py'], ['serve.py']));
+    const st = f.find((x) => x.kind === 'special-tokens');
+    assert.ok(st, JSON.stringify(f.map((x) => x.kind)));
+    assert.equal(st.training!.line, 5);
+    assert.equal(st.serving, null);
+    const both = serve.replace('tok([q.strip()]', 'tok([f"{q.strip()}{tok.eos_token}"]');
+    assert.deepEqual(loud(await run({ 'train.py': train, 'serve.py': both }, ['train.py'], ['serve.py'])).map((x) => x.kind), []);
+  });
+
   it('a builtin max() clamp outside tabular code (output timestamps) is not a clipping step', async () => {
     const train = 'import pandas as pd\n\ndef features(df):\n    df["age"] = df["age"].fillna(30)\n    return df\n';
     const serve = 'import pandas as pd\n\ndef features(df):\n    df["age"] = df["age"].fillna(30)\n    return df\n\ndef merge_words(words, max_duration):\n    words[0]["start"] = max(0, words[0]["end"] - max_duration)\n    return words\n';

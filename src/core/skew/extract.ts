@@ -69,6 +69,7 @@ export function extractFacts(mod: ModuleIndex, ev: Evaluator): Fact[] {
   }
   mergeIntervals(ctx);
   extractTextCleaning(ctx);
+  extractSpecialTokens(ctx);
   classifyDomains(ctx);
   markInModel(ctx);
   return ctx.facts;
@@ -833,6 +834,37 @@ function textOps(mod: ModuleIndex, fn: PyNode, depth = 0): Set<string> {
   if (/string\.punctuation/.test(src)) ops.add('punctuation');
   void depth;
   return ops;
+}
+
+const SPECIAL_ATTR = /^(eos|bos|sep|cls)_token$/;
+const SPECIAL_LITERAL = /^(<\|endoftext\|>|<\/s>|<s>|\[SEP\]|\[CLS\]|<eos>|<bos>)$/;
+
+/**
+ * A special token joined to the text by hand (`text + tokenizer.eos_token`, `f"{q}{tok.sep_token}{d}"`): one
+ * `text.special_token` step valued by the token's name, so a side that appends EOS and one that does not differ.
+ */
+function extractSpecialTokens(ctx: Ctx): void {
+  const { mod } = ctx;
+  const seen = new Set<string>();
+  walk(mod.root, (n) => {
+    let token: string | undefined;
+    if (n.type === 'attribute') {
+      const a = field(n, 'attribute')?.text ?? '';
+      if (!SPECIAL_ATTR.test(a)) return;
+      // Joined into a string: an operand of `+`, or an interpolation of an f-string.
+      const p = n.parent;
+      if (!(p?.type === 'binary_operator' && p.op === '+') && p?.type !== 'interpolation') return;
+      token = a;
+    } else if (n.type === 'string' && n.parent?.type === 'binary_operator' && n.parent.op === '+') {
+      const text = mod.source.slice(n.start, n.end).replace(/^[rbuf]*(["'])(.*)\1$/s, '$2');
+      const hit = SPECIAL_LITERAL.exec(text);
+      if (!hit) return;
+      token = /endoftext|<\/s>|eos/i.test(hit[1]) ? 'eos_token' : /<s>|bos/i.test(hit[1]) ? 'bos_token' : /SEP/.test(hit[1]) ? 'sep_token' : 'cls_token';
+    } else return;
+    if (seen.has(token)) return;
+    seen.add(token);
+    add(ctx, n, 'text.special_token', strV(token), 'hand-written', { shown: `${token} joined to the text (${mod.source.slice(n.start, n.end).slice(0, 40)})` });
+  });
 }
 
 /**
