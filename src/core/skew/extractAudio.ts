@@ -13,7 +13,7 @@ function nativeRate(ctx: Ctx, call: PyNode, srIndex: number, via: string): void 
   let stmt: PyNode | undefined = call.parent;
   while (stmt && (stmt.type === 'subscript' || stmt.type === 'parenthesized_expression' || stmt.type === 'attribute' || stmt.type === 'call')) stmt = stmt.parent;
   let srName: string | undefined;
-  if (stmt?.type === 'assignment' && field(stmt, 'right') && (field(stmt, 'right') === call)) {
+  if (stmt?.type === 'assignment' && field(stmt, 'right') === call) {
     const left = field(stmt, 'left');
     if (left && (left.type === 'pattern_list' || left.type === 'tuple_pattern' || left.type === 'list_pattern')) {
       const t = left.children[srIndex];

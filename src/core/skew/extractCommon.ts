@@ -139,7 +139,7 @@ export function add(ctx: Ctx, node: PyNode, key: string, value: Value, via: stri
     extra = { ...extra, isDefault: false, shown: '? (set by **kwargs)', origin: undefined };
   }
   // A value read from a config file points at its line there (not a quick-fix target: literal is false).
-  const origin = extra.origin ?? (value.o && (value.o.literal || /\.(ya?ml|yml|json|toml)$/i.test(value.o.file)) ? value.o : undefined);
+  const origin = extra.origin ?? (value.o && (value.o.literal || value.o.config) ? value.o : undefined);
   ctx.facts.push({ key, value, node, mod: ctx.mod, via, context: contextOf(ctx.mod, node), origin, ...extra });
 }
 

@@ -256,7 +256,6 @@ function indexArgparse(idx: ModuleIndex, call: PyNode): void {
   if (dest) idx.argparse.set(dest, def);
 }
 
-/** The function a node is in (innermost), if any. */
 /** `None`, `{}`, `[]`, `()`, `''`: a value set only to be replaced later. */
 function isPlaceholder(n: PyNode): boolean {
   if (n.type === 'none') return true;
@@ -264,6 +263,7 @@ function isPlaceholder(n: PyNode): boolean {
   return n.type === 'string' && n.end - n.start <= 2;
 }
 
+/** The function a node is in (innermost), if any. */
 export function enclosingFunction(idx: ModuleIndex, node: PyNode): FunctionInfo | undefined {
   for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition') return idx.functionByNode.get(p);
   return undefined;

@@ -16,6 +16,8 @@ export interface Origin {
   text: string;
   /** True when the value is written as a Python literal the quick fix can replace. */
   literal: boolean;
+  /** The value was read from a YAML/JSON config file: a finding points there, no quick fix rewrites it. */
+  config?: boolean;
 }
 
 export type Value =
