@@ -36,6 +36,26 @@ describe('ml-preflight skew', () => {
     assert.match(r.stdout, /8 findings in 1 pair/);
   });
 
+  it('a suppressed finding is shown as suppressed (text and JSON) and does not fail the run', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-skew-sup-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'train.py'), 'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("roberta-base")\n\ndef enc(t):\n    return tok(t, truncation=True, max_length=128)\n');
+      fs.writeFileSync(path.join(dir, 'serve.py'), 'from transformers import AutoTokenizer\ntok = AutoTokenizer.from_pretrained("roberta-base")\n\ndef pre(t):\n    return tok(t, truncation=True, max_length=64)  # ml-preflight: ignore[max-length]\n');
+      const j = await cli(['skew', '--training', 'train.py', '--serving', 'serve.py', '--json'], dir);
+      assert.equal(j.code, 0, j.stderr);
+      const ml = JSON.parse(j.stdout).findings.find((f: { kind: string }) => f.kind === 'max-length');
+      assert.equal(ml.suppressed.kind, 'inSource');
+      const t = await cli(['skew', '--training', 'train.py', '--serving', 'serve.py'], dir);
+      assert.equal(t.code, 0);
+      assert.match(t.stdout, /error \(suppressed\) +max-length/);
+      // Without the comment the same finding fails the run.
+      fs.writeFileSync(path.join(dir, 'serve.py'), fs.readFileSync(path.join(dir, 'serve.py'), 'utf8').replace('  # ml-preflight: ignore[max-length]', ''));
+      assert.equal((await cli(['skew', '--training', 'train.py', '--serving', 'serve.py'], dir)).code, 1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('exit 0 on a clean pair', async () => {
     const dir = path.join(ROOT, 'test', 'fixtures', 'skew', 'img_clean_compose_vs_numpy');
     const r = await cli(['skew', '--training', 'train.py', '--serving', 'serve.py'], dir);

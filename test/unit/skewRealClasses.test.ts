@@ -69,6 +69,16 @@ describe('skew: classes from the real-code corpus', () => {
     assert.equal(ml.fix, undefined);
   });
 
+  it('a YAML line carries its suppression comment; an alias bomb before the values leaves them readable', async () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 11 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(i ? `*l${i}` : '*a').join(', ')}]`)].join('\n');
+    const yaml = `${bomb}\n${YAML.replace('max_length: 150', 'max_length: 150  # ml-preflight: ignore[max-length]')}bomb: *l11\n`;
+    const f = await run({ 'train.py': TRAIN_CASED, 'serve/handler.py': HANDLER, 'serve/model-config.yaml': yaml }, ['train.py'], ['serve/handler.py']);
+    const ml = f.find((x) => x.kind === 'max-length');
+    assert.ok(ml, JSON.stringify(f.map((x) => x.kind)));
+    assert.equal(ml.suppressed?.kind, 'inSource');
+    assert.equal(f.find((x) => x.kind === 'lowercase')?.suppressed, undefined);
+  });
+
   it('without the config file the serving values stay unresolved: info only', async () => {
     const f = await run({ 'train.py': TRAIN_CASED, 'serve/handler.py': HANDLER }, ['train.py'], ['serve/handler.py']);
     assert.deepEqual(loud(f).map((x) => x.kind), []);

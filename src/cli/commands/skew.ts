@@ -27,7 +27,7 @@ Options:
   --json               print JSON: { pairs: [{ training, serving, model? }], findings: [...], notes: [...] }
   -h, --help           show this help
 
-Exit codes: 0 no finding; 1 findings (error or warning); 2 bad input or usage.
+Exit codes: 0 no finding; 1 findings (error or warning, not suppressed); 2 bad input or usage.
 `;
 
 interface Args {
@@ -83,6 +83,7 @@ export function skewJson(report: SkewReport, root: string): unknown {
       servingValue: f.servingValue,
       ...(f.model ? { model: rel(root, f.model) } : {}),
       ...(f.fix ? { fix: { ...f.fix, file: rel(root, f.fix.file) } } : {}),
+      ...(f.suppressed ? { suppressed: f.suppressed } : {}),
     }))),
     notes: report.notes.map((n) => ({ file: rel(root, n.file), reason: n.reason, message: n.message.split(n.file).join(rel(root, n.file)) })),
   };
@@ -101,7 +102,7 @@ export function formatSkew(report: SkewReport, root: string): string {
       const at = (l: SkewLocation | null): string => (l ? sanitizeForTerminal(`${rel(root, l.file)}:${l.line}`, 120) : '—');
       out.push(renderTable(
         [{ header: 'severity' }, { header: 'kind' }, { header: 'serving' }, { header: 'training' }, { header: 'message' }],
-        findings.map((f) => [f.severity, f.kind, at(f.serving), at(f.training), sanitizeForTerminal(f.message, 160)]),
+        findings.map((f) => [f.suppressed ? `${f.severity} (suppressed)` : f.severity, f.kind, at(f.serving), at(f.training), sanitizeForTerminal(f.message, 160)]),
       ));
     }
     out.push('');
@@ -149,6 +150,7 @@ export async function skewCommand(args: string[], io: CliIO): Promise<number> {
   }
   if (a.json) io.stdout(`${JSON.stringify(skewJson(report, root), null, 2)}\n`);
   else io.stdout(formatSkew(report, root));
-  const serious = report.pairs.some((p) => p.findings.some((f) => f.severity !== 'info'));
+  // A suppressed finding (`# ml-preflight: ignore[kind]`, a pair's ignore list) is reported but never fails.
+  const serious = report.pairs.some((p) => p.findings.some((f) => f.severity !== 'info' && !f.suppressed));
   return serious ? ExitCode.findings : ExitCode.ok;
 }

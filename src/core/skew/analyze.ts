@@ -240,7 +240,7 @@ export async function analyzePairs(pairs: SkewPair[], options: AnalyzeOptions = 
       }
     }
     findings.sort(byLocation);
-    results.push({ pair, findings: applySuppressions(findings, (f) => project.module(f)?.source, given.ignore) });
+    results.push({ pair, findings: applySuppressions(findings, (f) => project.sourceText(f), given.ignore) });
   }
   return { pairs: results, notes: project.notes };
 }

@@ -212,6 +212,20 @@ export class SkewProject {
   }
 
   /**
+   * The text of a file a finding points at, for its suppression comments: a Python module's source, or a config
+   * file read as plain text (never parsed as Python); undefined when it cannot be read within the limits.
+   */
+  sourceText(file: string): string | undefined {
+    if (/\.py$/i.test(file)) return this.module(file)?.source;
+    try {
+      if (this.root && !isInside(this.root, file)) return undefined;
+      return readRegularFileSync(file, { maxBytes: this.maxBytes, root: this.root }).toString('utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
    * Contents of a YAML or JSON config file as a {@link Value} whose scalars remember their file:line (so a finding
    * points at the config line that sets the value); undefined when missing, `none` when unreadable (with a note).
    */
@@ -266,12 +280,15 @@ function configValue(file: string, text: string): Value {
     if (!range) return undefined;
     const a = lines.linePos(range[0]);
     const b = lines.linePos(range[1]);
-    return { file, row: a.line - 1, col: a.col - 1, endRow: b.line - 1, endCol: b.col - 1, text: text.slice(range[0], range[1]), literal: false };
+    return { file, row: a.line - 1, col: a.col - 1, endRow: b.line - 1, endCol: b.col - 1, text: text.slice(range[0], range[1]), literal: false, config: true };
   };
+  // Bounds: nodes written in the file, and nodes reached again through aliases (an alias "bomb" of 10^11 nodes
+  // stops at the alias budget and leaves the rest of the document readable).
   let budget = 200_000;
-  const conv = (node: unknown, depth: number): Value => {
-    if (--budget < 0 || depth > 64) return UNKNOWN;
-    if (isAlias(node)) return conv(node.resolve(doc), depth + 1);
+  let aliasBudget = 20_000;
+  const conv = (node: unknown, depth: number, aliased = false): Value => {
+    if ((aliased ? --aliasBudget : --budget) < 0 || depth > 64) return UNKNOWN;
+    if (isAlias(node)) return conv(node.resolve(doc), depth + 1, true);
     if (isScalar(node)) {
       const v = node.value;
       const o = origin(node.range);
@@ -281,13 +298,13 @@ function configValue(file: string, text: string): Value {
       if (typeof v === 'string') return { k: 'str', v, o };
       return UNKNOWN;
     }
-    if (isSeq(node)) return { k: 'list', items: node.items.map((x) => conv(x, depth + 1)), o: origin(node.range) };
+    if (isSeq(node)) return { k: 'list', items: node.items.map((x) => conv(x, depth + 1, aliased)), o: origin(node.range) };
     if (isMap(node)) {
       const entries: Array<[Value, Value]> = [];
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? pair.key.value : pair.key;
         if (typeof key !== 'string' && typeof key !== 'number') continue;
-        entries.push([{ k: 'str', v: String(key) }, conv(pair.value, depth + 1)]);
+        entries.push([{ k: 'str', v: String(key) }, conv(pair.value, depth + 1, aliased)]);
       }
       return { k: 'dict', entries, o: origin(node.range) };
     }
