@@ -28,7 +28,7 @@ export type SkewBaseKind =
   | 'tokenizer' | 'max-length' | 'truncation' | 'padding' | 'padding-side' | 'truncation-side' | 'lowercase' | 'strip'
   | 'unicode-normalization' | 'text-cleaning' | 'special-tokens'
   | 'feature-order' | 'feature-set' | 'fill-value' | 'transform' | 'window' | 'categories' | 'category-map' | 'unknown-category'
-  | 'code-type' | 'imputer' | 'scaler-stats' | 'reference-date'
+  | 'code-type' | 'imputer' | 'scaler-stats' | 'reference-date' | 'time-zone'
   | 'sample-rate' | 'n-fft' | 'hop-length' | 'win-length' | 'n-mels' | 'n-mfcc' | 'fmin-fmax' | 'power' | 'db-scaling' | 'pcm-scaling'
   | 'feature-extractor'
   | 'random-augmentation' | 'stat-recomputed' | 'double-step' | 'unverified';

@@ -9,6 +9,7 @@ import { checkpointLowercases, checkpointModelMaxLength, checkpointPadsRight } f
 import { ruleFor } from './rules';
 import type { Fact } from './facts';
 import { closeLists, display, numbers, sameValue, strings, toPython, type Value } from './values';
+import { fmtDuration, parseDuration } from './extractCommon';
 
 /** The facts of one side after train/eval pipeline selection. */
 export type SideFacts = Map<string, Fact[]>;
@@ -554,6 +555,8 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
       });
     }
   }
+  const rowWindowed = rowVsTimeWindow(t, s, cmp);
+  findings.push(...rowWindowed.findings);
   if (s.get('tabular.get_dummies')?.length && !servingFacts.some((f) => f.key === 'tabular.features')) {
     const f = s.get('tabular.get_dummies')![0];
     findings.push({
@@ -565,7 +568,7 @@ export function compareSides(allTrainingFacts: Fact[], servingFacts: Fact[], cmp
 
   const keys = new Set([...t.keys(), ...s.keys()]);
   for (const key of keys) {
-    if (SPECIAL.has(key)) continue;
+    if (SPECIAL.has(key) || rowWindowed.handled.has(key)) continue;
     const d = domainOf(key);
     if (!tDomains.has(d) || !sDomains.has(d)) continue;
     const tl = t.get(key) ?? [];
@@ -761,4 +764,48 @@ function dedupe(findings: SkewFinding[]): SkewFinding[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * A window counted in rows on one side (`s.rolling(30)`) and in time on the other (`day > as_of - timedelta(days=30)`):
+ * the two agree only when every entity has exactly one row per period with no gaps. When the row side resamples to a
+ * fixed frequency first (`.resample('D')`, `.asfreq('D')`), its rows are periods and the lengths are compared;
+ * otherwise the difference of meaning is a warning.
+ */
+function rowVsTimeWindow(t: Map<string, Fact[]>, s: Map<string, Fact[]>, cmp: CompareContext): { findings: SkewFinding[]; handled: Set<string> } {
+  const handled = new Set<string>();
+  const out: SkewFinding[] = [];
+  for (const [rows, time, rowSide] of [[t, s, 'training'], [s, t, 'serving']] as const) {
+    const span = time.get('tabular.span')?.find((f) => f.value.k === 'num');
+    if (!span || [...time.keys()].some((k) => k.startsWith('tabular.window:'))) continue;
+    const counted = [...rows.entries()].filter(([k, fs]) => /^tabular\.window:[^:]*:rolling$/.test(k) && fs.some((f) => f.value.k === 'num'));
+    if (!counted.length) continue;
+    const ctx = rowSide === 'training' ? cmp.training : cmp.serving;
+    const freq = ctx?.code.map((c) => /\.(?:resample|asfreq)\(\s*["']([^"']{1,12})["']/.exec(c.text)).find(Boolean);
+    const period = freq ? parseDuration(freq[1]) : undefined;
+    const first = counted[0][1].find((f) => f.value.k === 'num')!;
+    const n = (first.value as { v: number }).v;
+    const secs = (span.value as { v: number }).v;
+    for (const [k] of counted) handled.add(k);
+    if (freq && period === undefined) continue;
+    if (period !== undefined && Math.abs(n * period - secs) < 1e-6) continue;
+    const rowShown = period !== undefined ? `${fmtDuration(n * period)} (${n} rows of ${freq![1]}, ${shown(first)})` : `the last ${n} rows (${first.via.replace(/\(\)$/, "")}(${n}))`;
+    const a = rowSide === 'training' ? first : span;
+    const b = rowSide === 'training' ? span : first;
+    const f = finding('tabular.span', a, b);
+    f.kind = 'window';
+    const tShown = rowSide === 'training' ? rowShown : shown(span);
+    const sShown = rowSide === 'training' ? shown(span) : rowShown;
+    f.message = `Time window differs from training: ${sShown} (serving) vs ${tShown} (training)`;
+    if (period === undefined) {
+      f.severity = 'warning';
+      f.confidence = 'medium';
+      f.message += `; a row count equals ${fmtDuration(secs)} only when each entity has exactly one row per ${fmtDuration(secs / n)} with no gaps`;
+    }
+    f.trainingValue = tShown;
+    f.servingValue = sShown;
+    delete f.fix;
+    out.push(f);
+  }
+  return { findings: out, handled };
 }

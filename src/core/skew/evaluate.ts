@@ -529,8 +529,8 @@ export class Evaluator {
       const cls = mod.classes.get(local);
       if (cls) return this.instantiate(cls.name, mod, n);
       const fn = mod.functions.get(local);
-      if (fn && fn.params.length === 0 && !fn.className) {
-        const ret = lastReturn(fn.node);
+      if (fn && !fn.className) {
+        const ret = helperReturn(fn);
         if (ret) return this.eval(ret, mod);
       }
       const from = mod.fromImports.get(local);
@@ -539,6 +539,10 @@ export class Evaluator {
         const other = target ? this.project.module(target) : undefined;
         const cls2 = other?.classes.get(from.name);
         if (other && cls2) return this.instantiate(cls2.name, other, n, mod);
+        // `from pipelines.features import feature_columns` … `cols = feature_columns()`.
+        const fn2 = other?.functions.get(from.name);
+        const ret = fn2 && !fn2.className ? helperReturn(fn2) : undefined;
+        if (other && ret) return this.eval(ret, other);
       }
     }
     return UNKNOWN;
@@ -585,6 +589,28 @@ function roundHalfEven(x: number): number {
 function isProperty(mod: ModuleIndex, fn: PyNode): boolean {
   const d = fn.parent;
   return d?.type === 'decorated_definition' && d.children.some((c) => c.type === 'decorator' && /^@\s*(functools\.)?(property|cached_property)\b/.test(mod.source.slice(c.start, c.end)));
+}
+
+/**
+ * The expression a project helper returns, when its value does not depend on the call: a zero-parameter
+ * function's last `return`, or the dict literal a function with parameters returns (its keys are fixed;
+ * values that depend on the arguments evaluate to unknown). A function with several returns gives nothing.
+ */
+function helperReturn(fn: { node: PyNode; params: unknown[] }): PyNode | undefined {
+  const ret = lastReturn(fn.node);
+  if (!ret) return undefined;
+  if (fn.params.length === 0) return ret;
+  if (ret.type !== 'dictionary') return undefined;
+  let returns = 0;
+  walkReturns(field(fn.node, 'body'), () => returns++);
+  return returns === 1 ? ret : undefined;
+}
+
+function walkReturns(n: PyNode | undefined, on: () => void): void {
+  if (!n) return;
+  if (n.type === 'return_statement') on();
+  if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return;
+  for (const c of n.children) walkReturns(c, on);
 }
 
 function lastReturn(fn: PyNode): PyNode | undefined {

@@ -124,6 +124,9 @@ function extractCall(ctx: Ctx, call: PyNode): void {
   const recvText = recvNode ? mod.source.slice(recvNode.start, recvNode.end) : '';
   const site: CallSite = { call, name, method, recvNode, recvText, positional, keywords, node, val, via: name ?? `.${method}()` };
 
+  if ((name === 'list' || name === 'tuple' || name === 'numpy.fromiter') && positional[0]) {
+    if (extractDictOrderVector(ctx, call, positional[0])) return;
+  }
   if (name) {
     const tv = name.match(/^torchvision\.transforms\.(\w+)$/);
     const tvf = name.match(/^torchvision\.transforms\.functional\.(\w+)$/);
@@ -1114,5 +1117,35 @@ function extractTorchvisionPreset(ctx: Ctx, c: CallSite): boolean {
   add(ctx, c.call, 'image.mean', numList(IMAGENET_MEAN), via, { isDefault: !kw('mean'), shown: '(0.485, 0.456, 0.406) (preset default)' });
   add(ctx, c.call, 'image.std', numList(IMAGENET_STD), via, { isDefault: !kw('std'), shown: '(0.229, 0.224, 0.225) (preset default)' });
   add(ctx, c.call, 'image.layout', strV('CHW'), via, { isDefault: true, shown: 'CHW (preset)' });
+  return true;
+}
+
+/**
+ * A feature vector built from a dict's values (`np.array([list(feats.values())])`): the model receives the
+ * columns in the dict's insertion order, which is the order its keys are written in the literal that built it
+ * (here or in the helper that returns it). Recorded as the serving side's feature order when the vector goes to
+ * an array, a tensor or a model call.
+ */
+function extractDictOrderVector(ctx: Ctx, call: PyNode, arg: PyNode): boolean {
+  if (arg.type !== 'call') return false;
+  const fn = field(arg, 'function');
+  if (fn?.type !== 'attribute' || field(fn, 'attribute')?.text !== 'values' || callArgs(arg).positional.length) return false;
+  const recv = field(fn, 'object');
+  if (!recv) return false;
+  // The vector must reach the model: inside an array/tensor constructor or a predict call, in the same statement.
+  let p: PyNode | undefined = call.parent;
+  let feeds = false;
+  while (p && p.type !== 'expression_statement' && p.type !== 'assignment' && p.type !== 'return_statement' && p.type !== 'block') {
+    if (p.type === 'call') {
+      const n = ctx.ev.canonicalName(field(p, 'function'), ctx.mod) ?? sliceText(ctx.mod, field(p, 'function') ?? p);
+      if (/^(numpy\.(array|asarray|stack|vstack)|torch\.(tensor|as_tensor|Tensor|FloatTensor)|pandas\.DataFrame)$|\.predict(_proba)?$|\.run$/.test(n)) feeds = true;
+    }
+    p = p.parent;
+  }
+  if (!feeds) return false;
+  const v = ctx.ev.eval(recv, ctx.mod);
+  if (v.k !== 'dict' || v.entries.length < 2 || !v.entries.every(([k]) => k.k === 'str')) return false;
+  const keys: Value = { k: 'list', items: v.entries.map(([k]) => ({ k: 'str', v: (k as { v: string }).v }) as Value) };
+  add(ctx, call, 'tabular.features', keys, 'dict insertion order', { name: `${sliceText(ctx.mod, recv)}.values()`, origin: undefined, shown: `${v.entries.map(([k]) => `'${(k as { v: string }).v}'`).join(', ')} (the order of the dict's keys)` });
   return true;
 }

@@ -188,6 +188,11 @@ export function extractTabularMethod(ctx: Ctx, c: CallSite): boolean {
       else if (col && /^(int|float|int\d+|float\d+|np\.(int|float)\d*|numpy\.(int|float)\d*)$/.test(tt)) add(ctx, call, `tabular.code_type:${col}`, strV('number'), `.astype(${tt})`, { name: col });
       return false;
     }
+    case 'tz_convert':
+    case 'astimezone': {
+      extractTimeZone(ctx, c);
+      return true;
+    }
     case 'rolling':
     case 'ewm':
     case 'shift':
@@ -236,4 +241,48 @@ export function extractTabularAssignment(ctx: Ctx, n: PyNode, left: PyNode, righ
       add(ctx, n, `tabular.map:${left.text}:${(k as { v: string }).v}`, x, 'category map', { name: left.text, origin: x.o?.literal ? x.o : undefined, fixStyle: 'literal' });
     }
   }
+}
+
+const TIME_OF_DAY = /\.(hour|dayofweek|day_of_week|weekday|isoweekday|dayofyear|day_of_year|day_name|minute)\b/;
+const UTC_NAME = /^(timezone\.utc|datetime\.timezone\.utc|pytz\.(utc|UTC)|dateutil\.tz\.(UTC|tzutc\(\))|tz\.(UTC|tzutc\(\))|timezone\(timedelta\(0\)\))$/;
+
+/**
+ * The time zone time-of-day features are taken in: `ts.tz_convert("America/New_York")`, `dt.astimezone(timezone.utc)`,
+ * `tz_convert(CITY_TZ[city])` (a per-row local zone). Recorded only where the function (else the module) reads an
+ * hour / weekday, so a conversion for display or storage is not a feature step.
+ */
+function extractTimeZone(ctx: Ctx, c: CallSite): void {
+  const { call, node } = c;
+  const scope = enclosingFunction(ctx.mod, call);
+  const text = scope ? sliceText(ctx.mod, scope.node) : ctx.mod.source;
+  if (!TIME_OF_DAY.test(text)) return;
+  const arg = node(0, 'tz');
+  if (!arg) {
+    // `astimezone()` converts to the machine's local zone.
+    if (c.method === 'astimezone') add(ctx, call, 'tabular.timezone', strV('system local time'), '.astimezone()', { shown: "the server's local zone (.astimezone() without an argument)" });
+    return;
+  }
+  const argText = sliceText(ctx.mod, arg).replace(/\s+/g, '');
+  if (UTC_NAME.test(argText)) {
+    add(ctx, call, 'tabular.timezone', strV('UTC'), `.${c.method}()`, { shown: `UTC (${truncate(argText)})` });
+    return;
+  }
+  let zone: Value = ctx.ev.eval(arg, ctx.mod);
+  if (arg.type === 'call' && /(ZoneInfo|pytz\.timezone|gettz|tz\.gettz)$/.test(sliceText(ctx.mod, field(arg, 'function') ?? arg))) zone = ctx.ev.eval(callArgs(arg).positional[0], ctx.mod);
+  if (zone.k === 'str') {
+    const z = /^(utc|gmt|etc\/utc|z)$/i.test(zone.v) ? 'UTC' : zone.v;
+    add(ctx, call, 'tabular.timezone', strV(z), `.${c.method}()`, { shown: `${z} (${truncate(argText)})` });
+    return;
+  }
+  if (arg.type === 'subscript') {
+    // A lookup in a table of zones: a per-row local zone.
+    const table = ctx.ev.eval(field(arg, 'value'), ctx.mod);
+    if (table.k === 'dict' && table.entries.length && table.entries.every(([, v]) => v.k === 'str')) {
+      const zones = table.entries.map(([, v]) => (v as { v: string }).v);
+      if (zones.every((z) => /^(utc|gmt|etc\/utc)$/i.test(z))) add(ctx, call, 'tabular.timezone', strV('UTC'), `.${c.method}()`, { shown: `UTC (${truncate(argText)})` });
+      else add(ctx, call, 'tabular.timezone', strV(`local:${[...new Set(zones)].sort().join(',')}`), `.${c.method}()`, { shown: `per-row local time (${truncate(argText)}: ${[...new Set(zones)].slice(0, 3).join(', ')}${zones.length > 3 ? ', …' : ''})` });
+      return;
+    }
+  }
+  add(ctx, call, 'tabular.timezone', { k: 'unknown' }, `.${c.method}()`, { shown: `? (${truncate(argText)})` });
 }
